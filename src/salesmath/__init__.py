@@ -1,0 +1,32 @@
+"""salesmath: exact, typed sales math.
+
+Invert a quota into the activity each funnel stage needs, project a
+pipeline, pace a plan, and check a sales team before hiring.
+
+>>> import salesmath as sm
+>>> funnel = sm.Funnel(stages=["activities", "discos", "demos", "won"],
+...                    rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+>>> funnel.plan(250_000).counts
+{'activities': 750, 'discos': 15, 'demos': 9, 'won': 3}
+"""
+
+from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError
+from salesmath.funnel import Funnel, Pace, Projection, QuotaPlan, Schedule, sales_velocity
+from salesmath.rates import parse_amount, parse_rate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Funnel",
+    "InvalidInputError",
+    "Pace",
+    "Projection",
+    "QuotaPlan",
+    "SalesmathError",
+    "Schedule",
+    "UnknownStageError",
+    "__version__",
+    "parse_amount",
+    "parse_rate",
+    "sales_velocity",
+]

@@ -1,0 +1,151 @@
+"""One table per result; text, HTML and pandas are views of it.
+
+Every result model builds a :class:`Table` of raw values once
+(``model.table()``); ``str(result)``, ``result._repr_html_()`` and
+``result.to_frame()`` only render that table, so the three never disagree.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from salesmath.rates import format_amount
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Column", "Table", "TabularModel", "plain"]
+
+
+def plain(value: Any) -> str:
+    """Format a cell for people: whole numbers with separators, None as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | Fraction):
+        return format_amount(value)
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its heading, how to format a cell, and its alignment."""
+
+    name: str
+    format: Callable[[Any], str] = plain
+    align: str = "right"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of raw values, with footnotes."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    notes: Sequence[str] = field(default_factory=tuple)
+
+    def cells(self) -> list[list[str]]:
+        """Every row formatted for people."""
+        return [
+            [column.format(value) for column, value in zip(self.columns, row, strict=True)]
+            for row in self.rows
+        ]
+
+    def to_text(self) -> str:
+        """Render as aligned plain text."""
+        cells = self.cells()
+        headings = [column.name for column in self.columns]
+        widths = [max(len(text) for text in col) for col in zip(headings, *cells, strict=True)]
+
+        def line(texts: Sequence[str]) -> str:
+            padded = (
+                text.ljust(width) if column.align == "left" else text.rjust(width)
+                for text, width, column in zip(texts, widths, self.columns, strict=True)
+            )
+            return "  ".join(padded).rstrip()
+
+        rule = "  ".join("-" * width for width in widths)
+        body = [self.title, line(headings), rule, *(line(row) for row in cells)]
+        return "\n".join([*body, *self.notes])
+
+    def to_html(self) -> str:
+        """Render as an HTML table, for notebooks."""
+
+        def cell(tag: str, text: str, column: Column) -> str:
+            return f'<{tag} style="text-align: {column.align}">{html.escape(text)}</{tag}>'
+
+        head = "".join(cell("th", column.name, column) for column in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(cell("td", t, c) for t, c in zip(row, self.columns, strict=True))
+            + "</tr>"
+            for row in self.cells()
+        )
+        notes = "".join(f"<p>{html.escape(note)}</p>" for note in self.notes)
+        return (
+            f"<div><table><caption>{html.escape(self.title)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}</div>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the raw values as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_frame() needs pandas; install it with: pip install 'salesmath[pandas]'"
+            ) from exc
+
+        def raw(value: Any) -> Any:
+            if isinstance(value, Fraction):
+                return value.numerator if value.denominator == 1 else float(value)
+            return value
+
+        records = [[raw(value) for value in row] for row in self.rows]
+        frame = pd.DataFrame(records, columns=[column.name for column in self.columns])
+        return frame.set_index(self.columns[0].name)
+
+
+class TabularModel(BaseModel):
+    """Base of the frozen models that read as a table: text, HTML and pandas views."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Return a copy; computed values (counts, ...) are worked out anew for it.
+
+        Like pydantic's ``model_copy``, `update` is not validated: prefer
+        making a new model (``funnel.plan(other_quota)``) to updating one.
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        for name in type(self).model_computed_fields:
+            copy.__dict__.pop(name, None)
+        return copy
+
+    def table(self) -> Table:  # pragma: no cover - every result overrides it
+        """Return the table this result reads as."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.table().to_text()
+
+    def to_text(self) -> str:
+        """Return the result as a plain-text table (what ``print`` shows)."""
+        return self.table().to_text()
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the result's table as a pandas DataFrame (needs pandas)."""
+        return self.table().to_frame()
