@@ -10,7 +10,10 @@ from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", deadline=None)
 settings.register_profile(
-    "ci", deadline=None, derandomize=True, print_blob=True,
+    "ci",
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

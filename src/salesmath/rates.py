@@ -29,7 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Final
 
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 
 from salesmath.errors import InvalidInputError
 
@@ -72,7 +72,8 @@ def _real(value: object) -> Fraction | None:
     if isinstance(value, int | Fraction):
         return Fraction(value)
     if isinstance(value, float):
-        return Fraction(repr(value)) if math.isfinite(value) else None
+        # float.__repr__, not repr(): a numpy float64 reprs as "np.float64(...)"
+        return Fraction(float.__repr__(value)) if math.isfinite(value) else None
     if isinstance(value, Decimal):
         return Fraction(value) if value.is_finite() else None
     # numpy scalars and other numbers that know how to become a float or int
@@ -260,27 +261,31 @@ def format_rate(value: Fraction) -> str:
     percent = value * 100
     if _terminates(percent) and len(format_exact(percent)) <= 6:
         return f"{format_exact(percent)}%"
-    return f"{format_exact(value)} ({float(percent):.1f}%)"
+    return f"{value.numerator}/{value.denominator} ({float(percent):.1f}%)"
 
 
 def _serialize(value: int | Fraction) -> int | float | str:
     return to_json_number(value)
 
 
-def _validate_rate(value: Any) -> Fraction:
-    return parse_rate(value)
+def _name(info: ValidationInfo, default: str) -> str:
+    return info.field_name or default
 
 
-def _validate_amount(value: Any) -> Fraction:
-    return parse_amount(value)
+def _validate_rate(value: Any, info: ValidationInfo) -> Fraction:
+    return parse_rate(value, what=_name(info, "rate"))
 
 
-def _validate_positive(value: Any) -> Fraction:
-    return parse_amount(value, positive=True)
+def _validate_amount(value: Any, info: ValidationInfo) -> Fraction:
+    return parse_amount(value, what=_name(info, "amount"))
 
 
-def _validate_count(value: Any) -> int | Fraction:
-    amount = parse_amount(value, what="count")
+def _validate_positive(value: Any, info: ValidationInfo) -> Fraction:
+    return parse_amount(value, what=_name(info, "amount"), positive=True)
+
+
+def _validate_count(value: Any, info: ValidationInfo) -> int | Fraction:
+    amount = parse_amount(value, what=_name(info, "count"))
     return amount.numerator if amount.denominator == 1 else amount
 
 
