@@ -13,6 +13,7 @@ pipeline, pace a plan, and check a sales team before hiring.
 from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError
 from salesmath.funnel import Funnel, Pace, Projection, QuotaPlan, Schedule, sales_velocity
 from salesmath.rates import parse_amount, parse_rate
+from salesmath.team import RepStats, Team, UnknownRepError
 
 __version__ = "0.1.0"
 
@@ -22,8 +23,11 @@ __all__ = [
     "Pace",
     "Projection",
     "QuotaPlan",
+    "RepStats",
     "SalesmathError",
     "Schedule",
+    "Team",
+    "UnknownRepError",
     "UnknownStageError",
     "__version__",
     "parse_amount",
