@@ -12,6 +12,7 @@ pipeline, pace a plan, and check a sales team before hiring.
 
 from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError
 from salesmath.funnel import Funnel, Pace, Projection, QuotaPlan, Schedule, sales_velocity
+from salesmath.probability import Observed, Simulation
 from salesmath.rates import parse_amount, parse_rate
 from salesmath.team import RepStats, Team, UnknownRepError
 
@@ -20,12 +21,14 @@ __version__ = "0.1.0"
 __all__ = [
     "Funnel",
     "InvalidInputError",
+    "Observed",
     "Pace",
     "Projection",
     "QuotaPlan",
     "RepStats",
     "SalesmathError",
     "Schedule",
+    "Simulation",
     "Team",
     "UnknownRepError",
     "UnknownStageError",

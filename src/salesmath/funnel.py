@@ -14,12 +14,21 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Any, Literal, overload
+from typing import Annotated, Any, Literal, Self, overload
 
-from pydantic import ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
+from salesmath import probability
 from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.errors import InvalidInputError, UnknownStageError
+from salesmath.probability import Observed, Simulation
 from salesmath.rates import (
     Amount,
     Count,
@@ -108,11 +117,18 @@ class Funnel(TabularModel):
         ``stages[i + 1]``.  Each is in (0, 1] and may be a number, a
         ``Fraction``, a ``Decimal`` or a string (``"60%"``, ``"0.6"``,
         ``"1/3"``, ``"1 in 50"``); a float means its shortest decimal reading.
+        A rate measured on few deals may be given as what was seen,
+        ``"3 of 9"`` or ``Observed(3, 9)``: the funnel plans with 3/9 and
+        probabilities treat the rate as uncertain (see :class:`Observed`).
     deal_size
         Average value of a won deal, > 0.
     days
         Optional: one per rate, the typical days from ``stages[i]`` to
         ``stages[i + 1]``.  Needed for schedules and velocity.
+    observed
+        Optional: one per rate, the :class:`Observed` measurement behind it,
+        or None for a rate taken as exact.  Filled in from ``"3 of 9"``
+        rates; left out of JSON when there is none.
 
     Examples
     --------
@@ -140,6 +156,34 @@ class Funnel(TabularModel):
     days: tuple[Amount, ...] | None = Field(
         default=None, description="optional: typical days from stages[i] to stages[i + 1]"
     )
+    observed: tuple[Observed | None, ...] | None = Field(
+        default=None,
+        description=(
+            "optional: for each rate measured as successes of trials, that measurement "
+            "(null for a rate taken as exact)"
+        ),
+        exclude_if=lambda value: value is None,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _take_observed(cls, data: Any) -> Any:
+        """Move measured rates ("3 of 9") into `observed`, keeping their rate in `rates`."""
+        if not isinstance(data, Mapping):
+            return data
+        rates = data.get("rates")
+        if isinstance(rates, str | bytes | Mapping) or not isinstance(rates, Iterable):
+            return data
+        items = list(rates)
+        seen = [probability.as_observed(item, what=f"rates[{i}]") for i, item in enumerate(items)]
+        if all(entry is None for entry in seen):
+            return {**data, "rates": items}
+        if data.get("observed") is not None:
+            raise ValueError(
+                "give each measured rate once: as '3 of 9' in rates, or in observed, not both"
+            )
+        rates = [item if entry is None else entry for item, entry in zip(items, seen, strict=True)]
+        return {**data, "rates": rates, "observed": seen}
 
     @field_validator("stages")
     @classmethod
@@ -180,7 +224,12 @@ class Funnel(TabularModel):
             if stages is not None
             else [f"rates[{i}]" for i in range(len(items))]
         )
-        return [parse_rate(item, what=name) for item, name in zip(items, names, strict=True)]
+        return [
+            probability.observed_rate(item, what=name)
+            if isinstance(item, Observed)
+            else parse_rate(item, what=name)
+            for item, name in zip(items, names, strict=True)
+        ]
 
     @field_validator("days", mode="before")
     @classmethod
@@ -189,6 +238,29 @@ class Funnel(TabularModel):
             return None
         items = cls._per_conversion(value, info, what="days")
         return [parse_amount(item, what=f"days[{i}]") for i, item in enumerate(items)]
+
+    @field_validator("observed")
+    @classmethod
+    def _check_observed(
+        cls, value: tuple[Observed | None, ...] | None, info: ValidationInfo
+    ) -> tuple[Observed | None, ...] | None:
+        if value is None or all(entry is None for entry in value):
+            return None
+        rates = info.data.get("rates")
+        if rates is None:
+            return value
+        if len(value) != len(rates):
+            raise ValueError(
+                f"observed must have one entry per rate: {len(rates)} rates, "
+                f"got {len(value)} ({list(value)!r})"
+            )
+        for i, (entry, rate) in enumerate(zip(value, rates, strict=True)):
+            if entry is not None and entry.rate != rate:
+                raise ValueError(
+                    f"observed[{i}] is {entry} ({format_exact(entry.rate)}) but rates[{i}] is "
+                    f"{format_exact(rate)}; give the rate as '{entry}' alone"
+                )
+        return value
 
     # -- lookups ---------------------------------------------------------------
 
@@ -308,9 +380,11 @@ class Funnel(TabularModel):
             ``deals = ceil(quota / deal_size)``.  ``"none"``: the exact
             expected (fractional) counts.
         confidence
-            A probability in (0, 1): plan each stage so that the needed deals
-            are won with at least this probability (see the probabilistic
-            planning docs).
+            A probability in (0, 1) (``0.9`` or ``"90%"``): each stage's count
+            is the smallest n with P(at least the needed deals won | n at that
+            stage) >= `confidence`, each unit converting independently
+            (binomial; beta-binomial for measured rates).  Needs
+            ``rounding="ceil"``.  See "How sure is your plan?" in the docs.
 
         Returns
         -------
@@ -319,8 +393,9 @@ class Funnel(TabularModel):
         Raises
         ------
         InvalidInputError
-            If `quota` is negative or not a finite number, or `rounding` is
-            not one of the choices.
+            If `quota` is negative or not a finite number, `rounding` is not
+            one of the choices, `confidence` is not a probability in (0, 1)
+            or comes with ``rounding="none"``, or no count reaches it.
 
         Examples
         --------
@@ -329,15 +404,20 @@ class Funnel(TabularModel):
         {'demos': 60, 'won': 21}
         >>> funnel.plan(1000, rounding="none").counts
         {'demos': Fraction(20, 7), 'won': 1}
+        >>> funnel.plan(21_000, confidence=0.9).counts
+        {'demos': 74, 'won': 21}
         """
         amount = parse_amount(quota, what="quota")
         _choice(rounding, ("ceil", "none"), what="rounding")
-        if confidence is not None:
+        chance = None if confidence is None else probability.parse_confidence(confidence)
+        if chance is not None and rounding == "none":
             raise InvalidInputError(
-                "confidence plans are not available in this version of salesmath; "
-                "plan without confidence=, or see the probabilistic-planning issue"
+                "confidence= plans whole counts; it cannot be combined with rounding='none' "
+                "(expected fractional counts): leave rounding out"
             )
-        return QuotaPlan(funnel=self, quota=amount, rounding=rounding)
+        plan = QuotaPlan(funnel=self, quota=amount, rounding=rounding, confidence=chance)
+        plan.counts  # noqa: B018 - a confidence no count reaches says so here, not later
+        return plan
 
     def project(self, volume: object, *, stage: str | None = None) -> Projection:
         """Run the funnel forward: what `volume` at `stage` is expected to give.
@@ -365,6 +445,113 @@ class Funnel(TabularModel):
         amount = parse_amount(volume, what="volume")
         start = self.stages[0] if stage is None else self.stages[self.index(stage)]
         return Projection(funnel=self, volume=amount, stage=start)
+
+    def attainment_probability(
+        self, quota: object, volume: object, *, stage: str | None = None
+    ) -> float:
+        """Return the chance that `volume` at `stage` books at least `quota`.
+
+        Exact, deal size fixed: P(at least ``ceil(quota / deal_size)`` deals
+        won), each unit converting independently with its stage's rate
+        (binomial), a measured rate (``"3 of 9"``) being uncertain
+        (beta-binomial, see :class:`Observed`).
+
+        Parameters
+        ----------
+        quota
+            Bookings to reach, >= 0.
+        volume
+            Whole count at `stage`, >= 0.
+        stage
+            Where the volume enters; the top stage by default.
+
+        Returns
+        -------
+        float
+            A probability from 0 to 1.
+
+        Raises
+        ------
+        InvalidInputError
+            If `quota` is not an amount >= 0 or `volume` not a whole number >= 0.
+
+        Examples
+        --------
+        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
+        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+        >>> round(funnel.attainment_probability(250_000, 750), 3)
+        0.577
+        >>> round(funnel.attainment_probability(250_000, 9, stage="demos"), 3)
+        0.623
+        """
+        return probability.attainment_probability(self, quota, volume, stage=stage)
+
+    def simulate(
+        self,
+        volume: object,
+        *,
+        stage: str | None = None,
+        draws: int = 100_000,
+        seed: int | None = None,
+        deal_size_cv: object = 0.0,
+        deal_sizes: Iterable[object] | None = None,
+    ) -> Simulation:
+        """Simulate the bookings `volume` at `stage` brings, over many periods.
+
+        Each draw converts the volume unit by unit (binomial; a measured rate
+        first draws its value from its Beta posterior) and gives each won
+        deal a size.  Vectorised: a million draws take a fraction of a second.
+
+        Parameters
+        ----------
+        volume
+            Whole count at `stage`, >= 0.
+        stage
+            Where the volume enters; the top stage by default.
+        draws
+            How many periods to simulate, >= 1.
+        seed
+            The same seed gives the same draws (with the same numpy); None
+            draws a fresh one, kept in ``simulation.seed``.
+        deal_size_cv
+            Coefficient of variation of the deal size, >= 0: sizes are
+            lognormal with the funnel's deal size as mean.  0 (default)
+            keeps every deal at the funnel's deal size.
+        deal_sizes
+            Past deal sizes (> 0) to draw each deal's size from, with
+            replacement, instead of a lognormal.
+
+        Returns
+        -------
+        Simulation
+            ``.bookings`` (one per draw), ``.attainment_probability(quota)``,
+            ``.quantile(q)``.
+
+        Raises
+        ------
+        InvalidInputError
+            If `draws` < 1, `deal_size_cv` < 0, `deal_sizes` is empty or comes
+            with a `deal_size_cv`, or `volume` is not a whole number >= 0.
+
+        Examples
+        --------
+        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
+        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+        >>> simulation = funnel.simulate(750, seed=1, deal_size_cv=0.5)
+        >>> round(simulation.attainment_probability(250_000), 2)
+        0.45
+        >>> funnel.simulate(9, stage="demos", seed=1, deal_sizes=[60_000, 90_000]).quantile(0.5)
+        210000.0
+        """
+        return probability.simulate(
+            self,
+            volume,
+            stage=stage,
+            draws=draws,
+            seed=seed,
+            deal_size_cv=deal_size_cv,
+            deal_sizes=deal_sizes,
+        )
 
     def velocity(self, volume: object, *, stage: str | None = None) -> Fraction:
         """Return the sales velocity of `volume` open at `stage`, per day.
@@ -405,7 +592,11 @@ class Funnel(TabularModel):
         )
 
     def __repr__(self) -> str:
-        rates = [format_exact(rate) for rate in self.rates]
+        observed = self.observed or (None,) * len(self.rates)
+        rates = [
+            format_exact(rate) if seen is None else str(seen)
+            for rate, seen in zip(self.rates, observed, strict=True)
+        ]
         days = "" if self.days is None else f", days={[_whole_or_exact(d) for d in self.days]}"
         return (
             f"Funnel(stages={list(self.stages)}, rates={rates}, "
@@ -415,6 +606,11 @@ class Funnel(TabularModel):
 
 def _format_count(value: int | Fraction) -> str:
     return format_amount(value)
+
+
+def _percent(chance: float) -> str:
+    """Write a confidence as people give it: 0.9 as 90%, 0.975 as 97.5%."""
+    return f"{chance * 100:.10g}%"
 
 
 class QuotaPlan(TabularModel):
@@ -440,6 +636,20 @@ class QuotaPlan(TabularModel):
     discos         15          60%        5×
     demos           9  1/3 (33.3%)        3×
     won             3            —        1×
+    Chance to reach quota from 750 activities: 57.7% (conversions independent, deal size fixed).
+
+    A plan at 90% confidence:
+
+    >>> print(funnel.plan(250_000, confidence=0.9))
+    Plan for quota 250,000 at 90% confidence: 3 deals at 84,000 book 252,000
+    stage       count      to next  coverage
+    ----------  -----  -----------  --------
+    activities  1,329           2%      250×
+    discos         25          60%        5×
+    demos          15  1/3 (33.3%)        3×
+    won             3            —        1×
+    Each stage's count alone wins 3 deals with at least 90% chance.
+    Chance to reach quota from 1,329 activities: 90.0% (conversions independent, deal size fixed).
     """
 
     funnel: Funnel
@@ -447,12 +657,31 @@ class QuotaPlan(TabularModel):
     rounding: Rounding = "ceil"
     confidence: Annotated[float, Field(gt=0, lt=1)] | None = None
 
+    @field_validator("confidence", mode="before")
+    @classmethod
+    def _parse_confidence(cls, value: Any) -> float | None:
+        return None if value is None else probability.parse_confidence(value)
+
+    @model_validator(mode="after")
+    def _check_confidence(self) -> Self:
+        if self.confidence is not None and self.rounding == "none":
+            raise ValueError(
+                "confidence plans whole counts; it cannot be combined with rounding='none'"
+            )
+        return self
+
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def counts(self) -> dict[str, Count]:
         """Count per stage, top to bottom."""
         stages, rates = self.funnel.stages, self.funnel.rates
         needed: Fraction = self.quota / self.funnel.deal_size
+        if self.confidence is not None:
+            return dict(
+                probability.confidence_counts(
+                    self.funnel, math.ceil(needed), confidence=self.confidence
+                )
+            )
         counts: list[Fraction] = [
             Fraction(math.ceil(needed)) if self.rounding == "ceil" else needed
         ]
@@ -476,6 +705,35 @@ class QuotaPlan(TabularModel):
     def __getitem__(self, stage: str) -> int | Fraction:
         self.funnel.index(stage)
         return self.counts[stage]
+
+    def attainment_probability(self) -> float:
+        """Return the chance that the plan's top-stage count reaches the quota.
+
+        See :meth:`Funnel.attainment_probability`: exact, deal size fixed,
+        conversions independent.
+
+        Raises
+        ------
+        InvalidInputError
+            For a plan with ``rounding="none"``: expected fractional counts
+            have no probability; plan with whole counts.
+
+        Examples
+        --------
+        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
+        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+        >>> round(funnel.plan(250_000).attainment_probability(), 3)
+        0.577
+        >>> funnel.plan(250_000, confidence=0.9).attainment_probability() >= 0.9
+        True
+        """
+        if self.rounding == "none":
+            raise InvalidInputError(
+                "a plan with rounding='none' has expected fractional counts and no "
+                "attainment probability; plan with rounding='ceil' (the default)"
+            )
+        top = self.funnel.stages[0]
+        return probability.attainment_probability(self.funnel, self.quota, self.counts[top])
 
     def pace(self, periods: int, *, rounding: str = "spread", unit: str = "period") -> Pace:
         """Split the plan into per-period targets (weeks of a quarter, say).
@@ -615,9 +873,25 @@ class QuotaPlan(TabularModel):
         notes = []
         if self.rounding == "none":
             notes.append("Counts are exact expected values (rounding='none').")
+        confident = ""
+        if self.confidence is not None:
+            confident = f" at {_percent(self.confidence)} confidence"
+            notes.append(
+                f"Each stage's count alone wins {format_amount(self.deals)} deals with at least "
+                f"{_percent(self.confidence)} chance."
+            )
+        if self.rounding != "none":
+            top = funnel.stages[0]
+            uncertain = "" if funnel.observed is None else ", measured rates uncertain"
+            notes.append(
+                f"Chance to reach quota from {format_amount(self.counts[top])} {top}: "
+                f"{probability.format_probability(self.attainment_probability())} "
+                f"(conversions independent{uncertain}, deal size fixed)."
+            )
         return Table(
             title=(
-                f"Plan for quota {format_amount(self.quota)}: {format_amount(self.deals)} deals "
+                f"Plan for quota {format_amount(self.quota)}{confident}: "
+                f"{format_amount(self.deals)} deals "
                 f"at {format_amount(funnel.deal_size)} book {format_amount(self.bookings)}"
             ),
             columns=(
@@ -632,9 +906,10 @@ class QuotaPlan(TabularModel):
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.counts.items())
+        confidence = "" if self.confidence is None else f"confidence={self.confidence}, "
         return (
             f"QuotaPlan(quota={format_exact(self.quota)}, rounding={self.rounding!r}, "
-            f"counts={{{counts}}})"
+            f"{confidence}counts={{{counts}}})"
         )
 
 
@@ -818,3 +1093,7 @@ class Schedule(TabularModel):
     def __repr__(self) -> str:
         due = ", ".join(f"{s!r}: '{d.isoformat()}'" for s, d in self.due.items())
         return f"Schedule(close_by='{self.close_by.isoformat()}', due={{{due}}})"
+
+
+# Simulation refers to Funnel, which refers to Observed from the same module.
+Simulation.model_rebuild(_types_namespace={"Funnel": Funnel})
