@@ -10,8 +10,17 @@ pipeline, pace a plan, and check a sales team before hiring.
 {'activities': 750, 'discos': 15, 'demos': 9, 'won': 3}
 """
 
+from salesmath.capacity import (
+    DEFAULT_BENCHMARKS,
+    BenchmarkReport,
+    CapacityReport,
+    RoleBenchmark,
+    assess_capacity,
+    check_benchmarks,
+)
 from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError
 from salesmath.funnel import Funnel, Pace, Projection, QuotaPlan, Schedule, sales_velocity
+from salesmath.hiring import HiringPlan, hiring_plan
 from salesmath.probability import Observed, Simulation
 from salesmath.rates import parse_amount, parse_rate
 from salesmath.team import RepStats, Team, UnknownRepError
@@ -19,13 +28,18 @@ from salesmath.team import RepStats, Team, UnknownRepError
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_BENCHMARKS",
+    "BenchmarkReport",
+    "CapacityReport",
     "Funnel",
+    "HiringPlan",
     "InvalidInputError",
     "Observed",
     "Pace",
     "Projection",
     "QuotaPlan",
     "RepStats",
+    "RoleBenchmark",
     "SalesmathError",
     "Schedule",
     "Simulation",
@@ -33,6 +47,9 @@ __all__ = [
     "UnknownRepError",
     "UnknownStageError",
     "__version__",
+    "assess_capacity",
+    "check_benchmarks",
+    "hiring_plan",
     "parse_amount",
     "parse_rate",
     "sales_velocity",
