@@ -24,6 +24,7 @@ from salesmath.hiring import HiringPlan, hiring_plan
 from salesmath.probability import Observed, Simulation
 from salesmath.rates import parse_amount, parse_rate
 from salesmath.team import RepStats, Team, UnknownRepError
+from salesmath.thirds import MetricRow, ThirdsComparison, compare_thirds
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,7 @@ __all__ = [
     "Funnel",
     "HiringPlan",
     "InvalidInputError",
+    "MetricRow",
     "Observed",
     "Pace",
     "Projection",
@@ -44,11 +46,13 @@ __all__ = [
     "Schedule",
     "Simulation",
     "Team",
+    "ThirdsComparison",
     "UnknownRepError",
     "UnknownStageError",
     "__version__",
     "assess_capacity",
     "check_benchmarks",
+    "compare_thirds",
     "hiring_plan",
     "parse_amount",
     "parse_rate",
