@@ -118,6 +118,14 @@ def test_report_round_trips_through_json() -> None:
     assert again.verdict == report.verdict
 
 
+def test_a_copy_with_another_tolerance_works_its_results_out_anew() -> None:
+    report = assess_capacity(story_team(), MODEL)
+    assert report.share_below == Fraction(3, 8)
+    loose = report.model_copy(update={"tolerance": Fraction(1, 5)})
+    assert loose.share_below == 0
+    assert loose.headroom == 0
+
+
 def test_recommendations_name_each_factor_its_reps_and_gain() -> None:
     report = assess_capacity(story_team(), MODEL)
     assert [(r.factor, r.reps, r.gain) for r in report.recommendations] == [

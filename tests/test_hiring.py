@@ -140,6 +140,15 @@ def test_plan_reads_as_this_table_and_repr() -> None:
     assert plan._repr_html_().startswith("<div><table><caption>Hiring plan for 600,000")
 
 
+def test_a_copy_with_another_productivity_works_its_results_out_anew() -> None:
+    plan = hiring_plan(9_000_000, headcount=5, productivity=50_000, ramp=RAMP)
+    assert plan.hires == 13
+    # by hand: 5 × 25,000 × 12 = 1,500,000; a hire books 25,000 × 9.5 = 237,500, and
+    # 7,500,000 / 237,500 = 31.6 → 32 hires
+    halved = plan.model_copy(update={"productivity": Fraction(25_000)})
+    assert (halved.baseline, halved.hire_value[0], halved.hires) == (1_500_000, 237_500, 32)
+
+
 def test_plan_round_trips_through_json() -> None:
     plan = hiring_plan(
         9_000_000, headcount=5, productivity=50_000, ramp=RAMP, attrition="1/3", months=18

@@ -16,10 +16,10 @@ Bookings follow a multiplicative model: top-stage volume × each conversion
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
@@ -74,6 +74,18 @@ def _share(value: object, *, what: str, below_one: bool = False) -> Fraction:
         bounds = "[0, 1)" if below_one else "[0, 1]"
         raise InvalidInputError(f"{what} must be in {bounds}, got {value!r} — write 5% as 0.05")
     return share
+
+
+def _forget_caches(model: BaseModel) -> None:
+    """Drop every cached value of `model`, so that a copy works its results out anew.
+
+    ``TabularModel.model_copy`` drops the computed fields; this also drops the
+    private cached properties they are built from.
+    """
+    for klass in type(model).__mro__:
+        for name, attribute in vars(klass).items():
+            if isinstance(attribute, cached_property):
+                model.__dict__.pop(name, None)
 
 
 def _check_stages(team: Team, assumptions: Funnel) -> None:
@@ -210,13 +222,27 @@ class CapacityReport(TabularModel):
         _check_stages(self.team, self.assumptions)
         return self
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Return a copy whose results are worked out anew (`update` is not validated)."""
+        copy = super().model_copy(update=update, deep=deep)
+        _forget_caches(copy)
+        return copy
+
     # -- per rep ---------------------------------------------------------------
+
+    @cached_property
+    def _assumed(self) -> dict[str, Fraction]:
+        """The model's conversions and deal size, by factor name."""
+        funnel = self.assumptions
+        return {
+            **dict(zip(funnel.conversions, funnel.rates, strict=True)),
+            DEAL_SIZE: funnel.deal_size,
+        }
 
     @cached_property
     def _factors(self) -> dict[str, _Factors]:
         funnel = self.assumptions
-        assumed = dict(zip(funnel.conversions, funnel.rates, strict=True))
-        assumed[DEAL_SIZE] = funnel.deal_size
+        assumed = self._assumed
         keep = 1 - self.tolerance
         top = funnel.stages[0]
         needs: dict[Fraction, Fraction] = {}
@@ -288,7 +314,7 @@ class CapacityReport(TabularModel):
             actual = sum((f.actual[top] or Fraction(0) for f in known), Fraction(0))
             pooled[top] = (actual, sum((f.assumed[top] for f in known), Fraction(0)))
         total = team.total()
-        assumed = next(iter(self._factors.values())).assumed
+        assumed = self._assumed
         values = {**total.conversions, DEAL_SIZE: total.deal_size}
         for name, value in values.items():
             if value is not None:
@@ -341,7 +367,7 @@ class CapacityReport(TabularModel):
     @cached_property
     def recommendations(self) -> tuple[Recommendation, ...]:
         """What to fix instead of hiring, one per factor with reps below, largest gain first."""
-        order = list(next(iter(self._factors.values())).actual)
+        order = [self.assumptions.stages[0], *self._assumed]
         recommendations = []
         for factor in order:
             reps = [r.rep for r in self.underutilized if factor in self._factors[r.rep].short]
