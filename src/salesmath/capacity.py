@@ -289,7 +289,7 @@ class CapacityReport(TabularModel):
         return Fraction(len(self.underutilized), len(self.team.reps))
 
     @computed_field  # type: ignore[prop-decorator]
-    @property
+    @cached_property
     def headroom(self) -> Amount:
         """Bookings gained if every rep closed every shortfall, by the multiplicative model."""
         return sum((rep.gain for rep in self.underutilized), Fraction(0))
@@ -401,7 +401,7 @@ class CapacityReport(TabularModel):
     # -- reading ---------------------------------------------------------------
 
     @computed_field  # type: ignore[prop-decorator]
-    @property
+    @cached_property
     def verdict(self) -> str:
         """One plain-language sentence: hire or not, and why."""
         n, k = len(self.team.reps), len(self.underutilized)
