@@ -9,8 +9,8 @@ a :class:`CapacityReport`; :func:`check_benchmarks` checks the reference's
 rules of thumb per role (:data:`DEFAULT_BENCHMARKS`).
 
 Bookings follow a multiplicative model: top-stage volume × each conversion
-× deal size.  A rep's factors multiply back to exactly what they booked, so
-"what if this rep closed their gaps" is exact arithmetic.
+× deal size.  The factors of a rep who won deals multiply back to exactly
+what they booked, so "what if this rep closed their gaps" is exact arithmetic.
 """
 
 from __future__ import annotations
@@ -104,6 +104,20 @@ class Shortfall(BaseModel):
     `factor` is the top stage's name (volume against what the rep's quota
     needs), a conversion ``"<a>_to_<b>"``, or ``"deal_size"``; `assumed` is
     what the model assumes (or, for volume, what the quota needs).
+
+    Examples
+    --------
+    >>> import salesmath as sm
+    >>> model = sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 12, "won": 3}, bookings=24_000)])
+    >>> rep = assess_capacity(team, model).underutilized[0]
+    >>> rep.shortfalls[0]
+    Shortfall(factor='demos_to_won', actual=Fraction(1, 4), assumed=Fraction(1, 3))
+    >>> [s.factor for s in rep.shortfalls]
+    ['demos_to_won', 'deal_size']
+    >>> rep.gain  # both closed: 12 demos × 1/3 × 10,000 = 40,000 instead of 24,000
+    Fraction(16000, 1)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -114,7 +128,11 @@ class Shortfall(BaseModel):
 
 
 class RepCapacity(BaseModel):
-    """A rep below the model on at least one factor, and what closing the gaps is worth."""
+    """A rep below the model on at least one factor, and what closing the gaps is worth.
+
+    One entry of :attr:`CapacityReport.underutilized`; see :class:`Shortfall`
+    for an example.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -125,7 +143,18 @@ class RepCapacity(BaseModel):
 
 
 class Recommendation(BaseModel):
-    """What to fix instead of hiring, for one factor."""
+    """What to fix instead of hiring, for one factor.
+
+    Examples
+    --------
+    >>> import salesmath as sm
+    >>> model = sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 12, "won": 3}, bookings=24_000)])
+    >>> fix = assess_capacity(team, model).recommendations[0]
+    >>> fix.factor, fix.reps, fix.gain  # 12 demos × 1/3 × 8,000 = 32,000 instead of 24,000
+    ('demos_to_won', ('bo',), Fraction(8000, 1))
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -148,14 +177,12 @@ class _Factors:
             **rep.conversions,
             DEAL_SIZE: rep.deal_size,
         }
-        self.assumed = dict(assumed)
-        self.assumed[top] = Fraction(0) if required is None else required
+        # Without a quota the volume is held against 0, so it is never below.
+        self.assumed = {**assumed, top: Fraction(0) if required is None else required}
         self.short = [
             name
             for name, value in self.actual.items()
-            if value is not None
-            and not (name == top and required is None)
-            and value < self.assumed[name] * keep
+            if value is not None and value < self.assumed[name] * keep
         ]
 
     def modeled(self, close: Iterable[str] = ()) -> Fraction:
@@ -311,8 +338,10 @@ class CapacityReport(TabularModel):
             self._factors[r.rep] for r in team.reps if self._factors[r.rep].required is not None
         ]
         if known:
-            actual = sum((f.actual[top] or Fraction(0) for f in known), Fraction(0))
-            pooled[top] = (actual, sum((f.assumed[top] for f in known), Fraction(0)))
+            actual = sum(
+                r.counts[top] for r in team.reps if self._factors[r.rep].required is not None
+            )
+            pooled[top] = (Fraction(actual), sum((f.assumed[top] for f in known), Fraction(0)))
         total = team.total()
         assumed = self._assumed
         values = {**total.conversions, DEAL_SIZE: total.deal_size}
@@ -679,7 +708,16 @@ DEFAULT_BENCHMARKS: Final[tuple[RoleBenchmark, ...]] = (
 
 
 class BenchmarkCheck(BaseModel):
-    """One rep checked against one role benchmark."""
+    """One rep checked against one role benchmark.
+
+    Examples
+    --------
+    >>> import salesmath as sm
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE")])
+    >>> check_benchmarks(team).checks[0]
+    BenchmarkCheck(rep='bo', role='AE', metric='close_rate', value=Fraction(3, 20), minimum=Fraction(1, 5), per=None, below=True, action='invest in coaching and training before hiring more AEs')
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -694,7 +732,16 @@ class BenchmarkCheck(BaseModel):
 
 
 class BenchmarkReport(TabularModel):
-    """Reps checked against role benchmarks.  Made by :func:`check_benchmarks`."""
+    """Reps checked against role benchmarks.  Made by :func:`check_benchmarks`.
+
+    Examples
+    --------
+    >>> import salesmath as sm
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE")])
+    >>> check_benchmarks(team)
+    BenchmarkReport(checks=1, below=['bo'])
+    """
 
     checks: tuple[BenchmarkCheck, ...]
 
