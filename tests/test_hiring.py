@@ -221,6 +221,7 @@ def test_the_plan_never_proposes_fewer_hires_than_its_own_model_needs(kwargs) ->
         (9e6, {"attrition": "150%"}, r"attrition must be in \[0, 1\], got '150%'"),
         (9e6, {"months": 0}, r"months must be a whole number >= 1, got 0"),
         (9e6, {"max_hires_per_month": 0}, r"max_hires_per_month must be a whole number >= 1"),
+        (9e6, {"capacity": 147_000}, r"capacity must be a CapacityReport from assess_capacity"),
     ],
 )
 def test_bad_input_is_a_clear_error(target, options, message) -> None:

@@ -15,17 +15,14 @@ import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, computed_field, field_validator
 
 from salesmath._table import Column, Table, TabularModel
-from salesmath.capacity import _forget_caches, _money, _ratio, _share
+from salesmath.capacity import CapacityReport, _forget_caches, _money, _ratio, _share
 from salesmath.errors import InvalidInputError
 from salesmath.rates import Amount, PositiveAmount, format_exact, parse_amount
-
-if TYPE_CHECKING:
-    from salesmath.capacity import CapacityReport
 
 __all__ = ["HiringPlan", "hiring_plan"]
 
@@ -98,9 +95,11 @@ def hiring_plan(
     Raises
     ------
     InvalidInputError
-        If the target is not > 0, the headcount or months not whole numbers,
+        If the target is not > 0, the headcount, months or
+        max_hires_per_month not whole numbers (>= 0, >= 1, >= 1),
         productivity not > 0, a ramp value outside [0, 1] or the ramp not
-        ending at 1, or attrition outside [0, 1].
+        ending at 1, attrition outside [0, 1], or `capacity` not a
+        CapacityReport.
 
     Examples
     --------
@@ -113,9 +112,13 @@ def hiring_plan(
     >>> plan.naive_bookings
     Fraction(7750000, 1)
     """
-    amount = parse_amount(target, what="target", positive=True)
+    if capacity is not None and not isinstance(capacity, CapacityReport):
+        raise InvalidInputError(
+            f"capacity must be a CapacityReport from assess_capacity(team, funnel), got "
+            f"{type(capacity).__name__}"
+        )
     return HiringPlan(
-        target=amount,
+        target=parse_amount(target, what="target", positive=True),
         headcount=_whole(headcount, what="headcount", minimum=0),
         productivity=parse_amount(productivity, what="productivity", positive=True),
         ramp=_parse_ramp(ramp),
