@@ -291,7 +291,7 @@ def _nodes(measured: list[tuple[int, int]]) -> tuple[Any, Any]:
     """
     from scipy import special
 
-    per_rate = {1: 24, 2: 16}.get(len(measured), 10)
+    per_rate = {1: 64, 2: 32}.get(len(measured), 12)
     values, weights = np.ones(1), np.ones(1)
     for alpha, beta in measured:
         roots, mass = special.roots_jacobi(per_rate, beta - 1, alpha - 1)
@@ -360,11 +360,15 @@ def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]
     return min(max(chance, 0.0), 1.0)
 
 
-def _unreachable(stage: str, deals: int, confidence: float, volume: int, chance: float) -> str:
+def _unreachable(
+    stage: str, deals: int, confidence: float, volume: int, chance: float, *, measured: bool
+) -> str:
+    hint = ", or measure the uncertain rates on more deals" if measured else ""
     return (
         f"confidence {confidence} cannot be reached from {stage!r}: no count up to "
-        f"{volume:,} gives {deals} deals with that chance (it gives {chance:.10%}); "
-        f"lower the confidence, or measure uncertain rates on more deals"
+        f"{volume:,} gives {deals} deals with that chance (even {volume:,} miss them "
+        f"with chance {1 - chance:.3g}, more than the {1 - confidence:.3g} allowed); "
+        f"lower the confidence{hint}"
     )
 
 
@@ -386,10 +390,15 @@ def _smallest_count(
     # with measured rates, at their mean, as a first guess.
     limit = _MAX_MEASURED_COUNT if measured else _MAX_COUNT
     mean = known * math.prod(alpha / (alpha + beta) for alpha, beta in measured)
-    failures = float(stats.nbinom.ppf(confidence, deals, mean))
+    if mean > 1e-6:
+        failures = float(stats.nbinom.ppf(confidence, deals, mean))
+    else:  # nbinom.ppf is slow here; rare wins come as a Poisson process (gamma waits)
+        failures = float(stats.gamma.ppf(confidence, deals)) / mean
     if not measured and (not math.isfinite(failures) or deals + failures > limit):
         chance = _reach(limit, deals, known, measured)
-        raise InvalidInputError(_unreachable(stage, deals, confidence, limit, chance))
+        raise InvalidInputError(
+            _unreachable(stage, deals, confidence, limit, chance, measured=False)
+        )
     guess = deals + int(min(failures, limit - deals))
     # Settle on the count binom.sf (or the beta-binomial) says, checking neighbours.
     if enough(guess):
@@ -401,7 +410,9 @@ def _smallest_count(
         while not enough(high):
             if high >= limit:
                 chance = _reach(high, deals, known, measured)
-                raise InvalidInputError(_unreachable(stage, deals, confidence, high, chance))
+                raise InvalidInputError(
+                    _unreachable(stage, deals, confidence, high, chance, measured=bool(measured))
+                )
             low, high, step = high, min(high + 2 * step, limit), 2 * step
     while high - low > 1:
         middle = (low + high) // 2
@@ -633,6 +644,14 @@ class Simulation(TabularModel):
     def mean(self) -> float:
         """Mean bookings over the draws."""
         return float(np.mean(self.bookings))
+
+    def __eq__(self, other: object) -> bool:
+        # The same recipe gives the same draws; compare the recipe, not the arrays.
+        if not isinstance(other, Simulation):
+            return NotImplemented
+        return type(self) is type(other) and all(
+            getattr(self, name) == getattr(other, name) for name in type(self).model_fields
+        )
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """Return a copy; its draws are drawn anew from its own fields."""

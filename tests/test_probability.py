@@ -1,0 +1,483 @@
+"""Probabilistic planning: confidence plans, attainment probability, simulation."""
+
+import json
+import math
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from scipy import stats
+
+from salesmath import Funnel, InvalidInputError, Observed, QuotaPlan, Simulation
+
+STAGES = ["activities", "discos", "demos", "won"]
+
+
+@pytest.fixture
+def funnel():
+    # worked example from the sales-math AMA
+    return Funnel(stages=STAGES, rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+
+
+@pytest.fixture
+def measured():
+    # the worked example with its close rate measured on 9 demos
+    return Funnel(stages=STAGES, rates=["1 in 50", "60%", "3 of 9"], deal_size=84_000)
+
+
+def smallest_by_brute_force(deals, rate, confidence):
+    """Scan every count with scipy.stats.binom.sf: the definition of a confidence count."""
+    if deals == 0:
+        return 0
+    counts = np.arange(deals, 20_000)
+    reached = stats.binom.sf(deals - 1, counts, rate) >= confidence
+    assert reached.any(), "widen the scan"
+    return int(counts[np.argmax(reached)])
+
+
+# -- attainment probability -------------------------------------------------------------
+
+
+def test_worked_example_reaches_quota_only_about_58_percent_of_the_time(funnel):
+    # scipy.stats.binom.sf: at least 3 wins from 750 activities at 1/250
+    expected = stats.binom.sf(2, 750, 1 / 250)
+    assert funnel.attainment_probability(250_000, 750) == expected
+    assert round(expected, 4) == 0.5773  # "about 58%", the issue's figure
+    assert funnel.plan(250_000).attainment_probability() == expected
+
+
+def test_attainment_from_a_lower_stage(funnel):
+    # scipy.stats.binom.sf: at least 3 wins from 9 demos at 1/3
+    assert funnel.attainment_probability("250,000", 9, stage="demos") == stats.binom.sf(2, 9, 1 / 3)
+    assert funnel.attainment_probability(250_000, 3, stage="won") == 1.0
+    assert funnel.attainment_probability(250_000, 2, stage="won") == 0.0
+    assert funnel.attainment_probability(0, 0) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("volume", "message"),
+    [
+        (7.5, "volume must be a whole number >= 0 for a probability, got 7.5"),
+        (-1, "volume must be a finite number >= 0, got -1"),
+        (True, "volume must be a whole number >= 0, got True"),
+    ],
+)
+def test_attainment_needs_a_whole_volume(funnel, volume, message):
+    with pytest.raises(InvalidInputError, match=message):
+        funnel.attainment_probability(250_000, volume)
+
+
+def test_attainment_rejects_a_bad_quota_and_stage(funnel):
+    with pytest.raises(InvalidInputError, match="quota must be a finite number >= 0"):
+        funnel.attainment_probability(float("nan"), 750)
+    with pytest.raises(KeyError, match="unknown stage 'demo'"):
+        funnel.attainment_probability(250_000, 9, stage="demo")
+
+
+def test_a_plan_without_whole_counts_has_no_probability(funnel):
+    with pytest.raises(InvalidInputError, match="rounding='none' has expected fractional"):
+        funnel.plan(250_000, rounding="none").attainment_probability()
+
+
+# -- confidence plans --------------------------------------------------------------------
+
+
+def test_confidence_plan_of_the_worked_example(funnel):
+    plan = funnel.plan(250_000, confidence=0.9)
+    assert plan.counts == {"activities": 1329, "discos": 25, "demos": 15, "won": 3}
+    # scipy.stats.binom.sf at the boundary: 1329 is enough, 1328 is not
+    assert stats.binom.sf(2, 1329, 1 / 250) >= 0.9 > stats.binom.sf(2, 1328, 1 / 250)
+    assert stats.binom.sf(2, 15, 1 / 3) >= 0.9 > stats.binom.sf(2, 14, 1 / 3)
+    assert plan.attainment_probability() >= 0.9
+    assert plan.confidence == 0.9
+
+
+def test_confidence_plan_reads_with_its_chance(funnel):
+    plan = funnel.plan(250_000, confidence="90%")
+    assert repr(plan) == (
+        "QuotaPlan(quota=250000, rounding='ceil', confidence=0.9, counts={'activities': 1329, "
+        "'discos': 25, 'demos': 15, 'won': 3})"
+    )
+    assert str(plan) == (
+        "Plan for quota 250,000 at 90% confidence: 3 deals at 84,000 book 252,000\n"
+        "stage       count      to next  coverage\n"
+        "----------  -----  -----------  --------\n"
+        "activities  1,329           2%      250×\n"
+        "discos         25          60%        5×\n"
+        "demos          15  1/3 (33.3%)        3×\n"
+        "won             3            —        1×\n"
+        "Each stage's count alone wins 3 deals with at least 90% chance.\n"
+        "Chance to reach quota from 1,329 activities: 90.0% "
+        "(conversions independent, deal size fixed)."
+    )
+    assert plan._repr_html_().endswith(
+        "<p>Chance to reach quota from 1,329 activities: 90.0% "
+        "(conversions independent, deal size fixed).</p></div>"
+    )
+
+
+def test_every_whole_plan_says_how_likely_it_is(funnel):
+    text = str(funnel.plan(250_000))
+    assert text.endswith(
+        "Chance to reach quota from 750 activities: 57.7% "
+        "(conversions independent, deal size fixed)."
+    )
+    assert "Chance" not in str(funnel.plan(250_000, rounding="none"))
+    assert str(funnel.plan(0)).endswith(
+        "Chance to reach quota from 0 activities: 100% (conversions independent, deal size fixed)."
+    )
+
+
+def test_confidence_plan_of_nothing_needs_nothing(funnel):
+    assert funnel.plan(0, confidence=0.99).counts == dict.fromkeys(STAGES, 0)
+
+
+def test_confidence_plan_round_trips_through_json(funnel):
+    plan = funnel.plan(250_000, confidence=0.95)
+    document = json.loads(plan.model_dump_json())
+    assert document["confidence"] == 0.95
+    again = QuotaPlan.model_validate_json(plan.model_dump_json())
+    assert again == plan
+    assert again.counts == plan.counts
+
+
+@st.composite
+def funnels(draw):
+    size = draw(st.integers(min_value=2, max_value=4))
+    rates = draw(
+        st.lists(
+            st.fractions(min_value=Fraction(1, 5), max_value=1, max_denominator=40),
+            min_size=size - 1,
+            max_size=size - 1,
+        )
+    )
+    deal_size = draw(st.integers(min_value=1, max_value=10_000))
+    return Funnel(stages=[f"s{i}" for i in range(size)], rates=rates, deal_size=deal_size)
+
+
+@settings(max_examples=40)
+@given(
+    funnel=funnels(),
+    deals=st.integers(min_value=0, max_value=12),
+    confidence=st.floats(min_value=0.01, max_value=0.995),
+)
+def test_confidence_counts_equal_a_brute_force_search_over_binom_sf(funnel, deals, confidence):
+    plan = funnel.plan(deals * funnel.deal_size, confidence=confidence)
+    won = funnel.stages[-1]
+    for stage in funnel.stages:
+        rate = float(funnel.rate(stage, won))
+        assert plan.counts[stage] == smallest_by_brute_force(deals, rate, confidence), stage
+
+
+@settings(max_examples=40)
+@given(
+    funnel=funnels(),
+    deals=st.integers(min_value=0, max_value=30),
+    low=st.floats(min_value=0.01, max_value=0.99),
+    high=st.floats(min_value=0.01, max_value=0.99),
+)
+def test_higher_confidence_never_needs_less_activity(funnel, deals, low, high):
+    low, high = sorted((low, high))
+    quota = deals * funnel.deal_size
+    less = funnel.plan(quota, confidence=low).counts
+    more = funnel.plan(quota, confidence=high).counts
+    assert all(more[stage] >= less[stage] for stage in funnel.stages)
+
+
+@pytest.mark.parametrize(
+    "confidence", [0, 1, 1.5, -0.1, float("nan"), float("inf"), True, "sure", None, 1 - 1e-17]
+)
+def test_confidence_must_be_a_probability_strictly_between_0_and_1(funnel, confidence):
+    if confidence is None:
+        assert funnel.plan(250_000, confidence=confidence).confidence is None
+        return
+    with pytest.raises(InvalidInputError, match="confidence must be a probability strictly"):
+        funnel.plan(250_000, confidence=confidence)
+
+
+def test_confidence_cannot_be_combined_with_fractional_counts(funnel):
+    with pytest.raises(InvalidInputError, match="cannot be combined with rounding='none'"):
+        funnel.plan(250_000, rounding="none", confidence=0.9)
+    with pytest.raises(ValidationError, match="cannot be combined with rounding='none'"):
+        QuotaPlan(funnel=funnel, quota=1, rounding="none", confidence=0.9)
+    with pytest.raises(ValidationError, match="confidence must be a probability"):
+        QuotaPlan(funnel=funnel, quota=1, confidence=True)
+
+
+def test_a_confidence_no_count_reaches_says_so():
+    rare = Funnel(stages=["leads", "won"], rates=["1/1000000000000000"], deal_size=1)
+    with pytest.raises(InvalidInputError, match=r"confidence 0.999999999999 cannot be reached"):
+        rare.plan(3, confidence=0.999999999999)
+    # a rate measured on 2 deals leaves a chance of missing that falls only like 1 / n²
+    measured = Funnel(stages=["leads", "won"], rates=["1 of 2"], deal_size=1)
+    with pytest.raises(InvalidInputError, match=r"no count up to 100,000,000 gives 3 deals"):
+        measured.plan(3, confidence=0.999999999999999)
+
+
+# -- measured (uncertain) rates ----------------------------------------------------------
+
+
+def test_a_measured_rate_plans_with_its_observed_value(measured, funnel):
+    assert measured.rates == funnel.rates
+    assert measured.observed == (None, None, Observed(3, 9))
+    assert measured.plan(250_000).counts == funnel.plan(250_000).counts
+    assert repr(measured) == (
+        "Funnel(stages=['activities', 'discos', 'demos', 'won'], rates=['0.02', '0.6', '3 of 9'], "
+        "deal_size=84000)"
+    )
+    same = Funnel(stages=STAGES, rates=["1 in 50", "60%", Observed(3, 9)], deal_size=84_000)
+    assert same == measured
+
+
+def test_a_measured_rate_is_beta_binomial_with_a_uniform_prior(measured):
+    # scipy.stats.betabinom.sf: posterior Beta(3 + 1, 9 - 3 + 1) after 3 of 9, uniform prior
+    assert measured.attainment_probability(250_000, 9, stage="demos") == pytest.approx(
+        stats.betabinom.sf(2, 9, 4, 7), abs=1e-14
+    )
+    assert Observed(3, 9).posterior == (4, 7)
+    # from the top, the binomial counts of demos mix into the beta-binomial
+    demos = np.arange(751)
+    exact = stats.binom.pmf(demos, 750, 0.02 * 0.6) @ stats.betabinom.sf(2, demos, 4, 7)
+    assert measured.attainment_probability(250_000, 750) == pytest.approx(exact, abs=1e-13)
+
+
+def brute_force_measured(volume, deals, known, posteriors):
+    """Exact: push the whole count distribution through each conversion."""
+    counts = np.arange(volume + 1)
+    pmf = stats.binom.pmf(counts, volume, known)
+    for alpha, beta in posteriors:
+        pmf = pmf @ stats.betabinom.pmf(counts[None, :], counts[:, None], alpha, beta)
+    return pmf[deals:].sum()
+
+
+@pytest.mark.parametrize(
+    ("rates", "volume", "deals"),
+    [
+        (["1 in 50", "9 of 15", "3 of 9"], 600, 3),
+        (["2 of 2", "50%", "3 of 30"], 200, 2),
+        (["1 of 4", "9 of 15", "3 of 9"], 300, 4),
+    ],
+)
+def test_several_measured_rates_agree_with_the_exact_distribution(rates, volume, deals):
+    funnel = Funnel(stages=STAGES, rates=rates, deal_size=1)
+    known = math.prod(
+        float(r) for r, seen in zip(funnel.rates, funnel.observed, strict=True) if seen is None
+    )
+    posteriors = [seen.posterior for seen in funnel.observed if seen is not None]
+    exact = brute_force_measured(volume, deals, known, posteriors)
+    assert funnel.attainment_probability(deals, volume) == pytest.approx(exact, abs=1e-9)
+
+
+def test_uncertain_rates_need_more_for_the_same_confidence(measured, funnel):
+    sure = funnel.plan(250_000, confidence=0.9).counts
+    unsure = measured.plan(250_000, confidence=0.9).counts
+    assert unsure == {"activities": 1608, "discos": 31, "demos": 18, "won": 3}
+    assert all(unsure[s] >= sure[s] for s in STAGES)
+    # the counts are the smallest that reach: scipy.stats.betabinom.sf at the boundary
+    assert stats.betabinom.sf(2, 18, 4, 7) >= 0.9 > stats.betabinom.sf(2, 17, 4, 7)
+    assert "measured rates uncertain" in str(measured.plan(250_000))
+
+
+def test_measured_rates_round_trip_through_json(measured, funnel):
+    document = json.loads(measured.model_dump_json())
+    assert document["rates"] == [0.02, 0.6, "1/3"]
+    assert document["observed"] == [None, None, {"successes": 3, "trials": 9}]
+    assert Funnel.model_validate_json(measured.model_dump_json()) == measured
+    assert "observed" not in json.loads(funnel.model_dump_json())
+    plan = measured.plan(250_000, confidence=0.8)
+    assert QuotaPlan.model_validate_json(plan.model_dump_json()).counts == plan.counts
+
+
+def test_observed_reads_its_forms():
+    assert Observed(3, 9) == Observed(successes=3, trials=9) == Observed.model_validate("3 OF 9")
+    assert Observed(3, 9).rate == Fraction(1, 3)
+    assert str(Observed(3, 9)) == "3 of 9"
+    assert repr(Observed(9, 9)) == "Observed(9, 9)"
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "message"),
+    [
+        (10, 9, r"successes must be between 0 and trials \(9\), got 10"),
+        (3, 0, "trials must be at least 1, got 0"),
+        (True, 9, "successes must be a whole number, got True"),
+        (3, 9.5, "trials must be a whole number, got 9.5"),
+    ],
+)
+def test_observed_rejects_impossible_counts(successes, trials, message):
+    with pytest.raises(ValidationError, match=message):
+        Observed(successes, trials)
+
+
+def test_a_funnel_rejects_impossible_or_empty_measurements(funnel):
+    with pytest.raises(ValidationError, match=r"rates\[2\] '10 of 9': successes must be between"):
+        Funnel(stages=STAGES, rates=["1 in 50", "60%", "10 of 9"], deal_size=1)
+    with pytest.raises(ValidationError, match="rate from 'demos' to 'won' measured as 0 of 9 is 0"):
+        Funnel(stages=STAGES, rates=["1 in 50", "60%", "0 of 9"], deal_size=1)
+    with pytest.raises(ValidationError, match="give each measured rate once"):
+        Funnel(
+            stages=STAGES,
+            rates=["1 in 50", "60%", "3 of 9"],
+            deal_size=1,
+            observed=[None, None, "3 of 9"],
+        )
+    with pytest.raises(
+        ValidationError, match=r"observed\[2\] is 3 of 9 \(1/3\) but rates\[2\] is 0.4"
+    ):
+        Funnel(
+            stages=STAGES,
+            rates=["1 in 50", "60%", "40%"],
+            deal_size=1,
+            observed=[None, None, "3 of 9"],
+        )
+    with pytest.raises(ValidationError, match="observed must have one entry per rate"):
+        Funnel(stages=STAGES, rates=["1 in 50", "60%", "1/3"], deal_size=1, observed=["3 of 9"])
+
+
+def test_measured_rates_import_no_scipy():
+    code = (
+        "import sys, salesmath\n"
+        "f = salesmath.Funnel(stages=['a', 'b'], rates=['3 of 9'], deal_size=1)\n"
+        "f.plan(10).counts\n"
+        "print('scipy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+# -- simulation --------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_draws(funnel):
+    first = funnel.simulate(750, draws=1000, seed=42, deal_size_cv=0.4)
+    again = funnel.simulate(750, draws=1000, seed=42, deal_size_cv=0.4)
+    other = funnel.simulate(750, draws=1000, seed=43, deal_size_cv=0.4)
+    np.testing.assert_array_equal(first.bookings, again.bookings)
+    assert not np.array_equal(first.bookings, other.bookings)
+    assert first == again
+
+
+def test_a_simulation_without_a_seed_keeps_the_one_it_drew(funnel):
+    first = funnel.simulate(750, draws=100)
+    again = funnel.simulate(750, draws=100, seed=first.seed)
+    np.testing.assert_array_equal(first.bookings, again.bookings)
+
+
+def test_json_is_the_recipe_and_gives_the_same_draws_back(funnel):
+    simulation = funnel.simulate(750, draws=500, seed=3, deal_sizes=[50_000, "90,000"])
+    document = json.loads(simulation.model_dump_json())
+    assert document["deal_sizes"] == [50_000, 90_000]
+    assert "bookings" not in document
+    again = Simulation.model_validate_json(simulation.model_dump_json())
+    np.testing.assert_array_equal(again.bookings, simulation.bookings)
+
+
+def test_the_draws_cannot_be_changed_in_place(funnel):
+    simulation = funnel.simulate(750, draws=10, seed=1)
+    with pytest.raises(ValueError, match="read-only"):
+        simulation.bookings[0] = 0
+    bigger = simulation.model_copy(update={"draws": 20})
+    assert bigger.bookings.shape == (20,)
+
+
+def test_simulation_with_fixed_deal_size_agrees_with_the_exact_probability(funnel):
+    draws = 200_000
+    simulation = funnel.simulate(750, draws=draws, seed=2026)
+    exact = funnel.attainment_probability(250_000, 750)
+    error = math.sqrt(exact * (1 - exact) / draws)
+    assert abs(simulation.attainment_probability(250_000) - exact) < 5 * error
+    assert set(np.unique(simulation.bookings % 84_000)) == {0.0}
+
+
+def test_simulation_of_measured_rates_agrees_with_the_beta_binomial(measured):
+    draws = 200_000
+    simulation = measured.simulate(750, draws=draws, seed=2026)
+    exact = measured.attainment_probability(250_000, 750)
+    error = math.sqrt(exact * (1 - exact) / draws)
+    assert abs(simulation.attainment_probability(250_000) - exact) < 5 * error
+
+
+def test_lognormal_deal_sizes_keep_the_mean_deal_size():
+    # all volume at won: every draw is one deal, so bookings are the deal sizes
+    one = Funnel(stages=["demos", "won"], rates=["100%"], deal_size=84_000)
+    sizes = one.simulate(1, stage="won", draws=200_000, seed=5, deal_size_cv=0.5).bookings
+    assert sizes.mean() == pytest.approx(84_000, rel=0.01)
+    assert sizes.std() / sizes.mean() == pytest.approx(0.5, rel=0.03)
+
+
+def test_variable_deal_sizes_lower_the_chance_at_the_edge(funnel):
+    fixed = funnel.simulate(750, draws=50_000, seed=9)
+    varied = funnel.simulate(750, draws=50_000, seed=9, deal_size_cv=0.5)
+    # 3 deals book 252,000 against a quota of 250,000: varying sizes miss it often
+    assert varied.attainment_probability(250_000) < fixed.attainment_probability(250_000) - 0.05
+
+
+def test_past_deal_sizes_are_resampled(funnel):
+    simulation = funnel.simulate(9, stage="demos", draws=5_000, seed=4, deal_sizes=[10, 1000])
+    assert simulation.bookings.dtype == np.float64
+    # each booking is (wins at 10) × 10 + (wins at 1000) × 1000, and wins add up to deals
+    small, large = simulation.bookings % 1000 / 10, simulation.bookings // 1000
+    np.testing.assert_array_equal(small + large, simulation.deals)
+    assert simulation.quantile(0) == 0.0
+    assert simulation.quantile(1) <= 9 * 1000
+
+
+def test_simulation_reads_as_a_table(funnel):
+    simulation = funnel.simulate(750, draws=10_000, seed=7, deal_size_cv=0.25)
+    assert repr(simulation) == (
+        "Simulation(volume=750, stage='activities', draws=10000, seed=7, deal_size_cv=0.25)"
+    )
+    text = str(simulation)
+    lines = text.splitlines()
+    assert lines[0] == "Simulation of 750 activities, 10,000 draws (seed 7)"
+    assert lines[1] == "statistic  deals  bookings"
+    assert [line.split()[0] for line in lines[3:9]] == ["mean", "5%", "25%", "median", "75%", "95%"]
+    assert lines[-1] == "Deal size lognormal, mean 84,000, cv 0.25; conversions independent."
+    assert simulation._repr_html_().startswith(
+        "<div><table><caption>Simulation of 750 activities, 10,000 draws (seed 7)</caption>"
+    )
+    past = funnel.simulate(9, stage="demos", draws=10, seed=1, deal_sizes=[1, 2, 3])
+    assert repr(past) == (
+        "Simulation(volume=9, stage='demos', draws=10, seed=1, deal_sizes=3 past deals)"
+    )
+    assert str(past).endswith("Deal sizes drawn from 3 past deals; conversions independent.")
+
+
+def test_simulation_to_frame(funnel):
+    pytest.importorskip("pandas")
+    frame = funnel.simulate(750, draws=1000, seed=7).to_frame()
+    assert list(frame.index) == ["mean", "5%", "25%", "median", "75%", "95%"]
+    assert frame.loc["median", "bookings"] == 252_000
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"draws": 0}, "draws must be a whole number >= 1, got 0"),
+        ({"draws": True}, "draws must be a whole number >= 1, got True"),
+        ({"draws": 10.5}, "draws must be a whole number >= 1, got 10.5"),
+        ({"deal_size_cv": -0.1}, "deal_size_cv must be a finite number >= 0, got -0.1"),
+        ({"deal_size_cv": float("nan")}, "deal_size_cv must be a finite number >= 0, got nan"),
+        ({"deal_sizes": []}, "deal_sizes must hold at least one past deal size"),
+        ({"deal_sizes": [100, 0]}, r"deal_sizes\[1\] must be a finite number > 0, got 0"),
+        ({"deal_sizes": "100"}, "deal_sizes must be a list of past deal sizes"),
+        ({"deal_sizes": [100], "deal_size_cv": 0.3}, "give either deal_size_cv"),
+        ({"seed": -1}, "seed must be a whole number >= 0 or None, got -1"),
+        ({"stage": "demo"}, "unknown stage 'demo'"),
+    ],
+)
+def test_simulate_rejects_bad_options(funnel, options, message):
+    with pytest.raises(ValueError, match=message):
+        funnel.simulate(750, **options)
+
+
+def test_quantile_rejects_a_q_outside_0_to_1(funnel):
+    simulation = funnel.simulate(750, draws=10, seed=1)
+    for q in (-0.1, 1.5, float("nan"), True, "median"):
+        with pytest.raises(InvalidInputError, match="q must be a number from 0 to 1"):
+            simulation.quantile(q)
