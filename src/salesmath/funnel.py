@@ -589,7 +589,19 @@ class Funnel(TabularModel):
                 Column("coverage", _times),
             ),
             rows=rows,
+            notes=self._observed_notes(),
         )
+
+    def _observed_notes(self) -> list[str]:
+        """One note per measured rate: what was seen and the posterior used for chances."""
+        if self.observed is None:
+            return []
+        return [
+            f"{name} measured as {seen}: uncertain, Beta{seen.posterior} "
+            f"(uniform prior) in probabilities."
+            for name, seen in zip(self.conversions, self.observed, strict=True)
+            if seen is not None
+        ]
 
     def __repr__(self) -> str:
         observed = self.observed or (None,) * len(self.rates)
@@ -870,7 +882,7 @@ class QuotaPlan(TabularModel):
             )
             for i, stage in enumerate(funnel.stages)
         ]
-        notes = []
+        notes = funnel._observed_notes()
         if self.rounding == "none":
             notes.append("Counts are exact expected values (rounding='none').")
         confident = ""
