@@ -481,3 +481,49 @@ def test_quantile_rejects_a_q_outside_0_to_1(funnel):
     for q in (-0.1, 1.5, float("nan"), True, "median"):
         with pytest.raises(InvalidInputError, match="q must be a number from 0 to 1"):
             simulation.quantile(q)
+
+
+def test_tables_note_each_measured_rate_and_its_posterior(measured):
+    assert str(measured).endswith(
+        "won                   —     —        1×\n"
+        "demos_to_won measured as 3 of 9: uncertain, Beta(4, 7) (uniform prior) in probabilities."
+    )
+    assert str(measured.plan(250_000)).splitlines()[-2:] == [
+        "demos_to_won measured as 3 of 9: uncertain, Beta(4, 7) (uniform prior) in probabilities.",
+        "Chance to reach quota from 750 activities: 58.6% "
+        "(conversions independent, measured rates uncertain, deal size fixed).",
+    ]
+
+
+@settings(max_examples=15)
+@given(
+    successes=st.integers(min_value=1, max_value=20),
+    misses=st.integers(min_value=0, max_value=20),
+    deals=st.integers(min_value=1, max_value=8),
+    low=st.floats(min_value=0.05, max_value=0.95),
+    high=st.floats(min_value=0.05, max_value=0.95),
+)
+def test_higher_confidence_never_needs_less_with_measured_rates(
+    successes, misses, deals, low, high
+):
+    low, high = sorted((low, high))
+    funnel = Funnel(
+        stages=["discos", "demos", "won"],
+        rates=["60%", f"{successes} of {successes + misses}"],
+        deal_size=1,
+    )
+    less = funnel.plan(deals, confidence=low).counts
+    more = funnel.plan(deals, confidence=high).counts
+    assert all(more[stage] >= less[stage] for stage in funnel.stages)
+    # and each count is the smallest: one fewer misses the confidence
+    for stage in ("discos", "demos"):
+        count = more[stage]
+        assert funnel.attainment_probability(deals, count, stage=stage) >= high
+        assert funnel.attainment_probability(deals, count - 1, stage=stage) < high
+
+
+def test_a_simulation_of_nothing_books_nothing(funnel):
+    simulation = funnel.simulate(0, draws=5, seed=1, deal_size_cv=0.3)
+    np.testing.assert_array_equal(simulation.bookings, np.zeros(5))
+    assert simulation.attainment_probability(0) == 1.0
+    assert simulation.attainment_probability(1) == 0.0
