@@ -194,6 +194,36 @@ def test_large_groups_use_scipys_default_method():
     assert result["won"].p_value == stats.mannwhitneyu(top, bottom, alternative="two-sided").pvalue
 
 
+def test_counts_too_big_for_int64_stay_exact():
+    big = 2**70
+    team = make_team([("a", big, big // 2, big), ("b", big, big // 4, big // 2), ("c", big, 1, 1)])
+    result = compare_thirds(team)
+    assert result["demos"].top == big
+    assert result["demos_to_won"].top == Fraction(1, 2)
+    assert result["deal_size"].bottom == 1
+    assert compare_thirds(team, by="won").top == ("a",)
+
+
+def test_fractional_ratios_rank_exactly_with_ties_by_name():
+    team = Team.from_records(
+        [
+            {"rep": r, "demos": 10, "won": 3, "bookings": b, "quota": q, "cycle_days": c}
+            for r, b, q, c in [
+                ("d", 100, 300, "40.5"),
+                ("c", 200, 600, "40.5"),
+                ("b", 1, 3, "80/3"),
+                ("a", 90, 300, 27),
+            ]
+        ]
+    )
+    # d, c and b all attain exactly 1/3; a attains 3/10
+    assert compare_thirds(team, by="attainment").top == ("b",)
+    assert compare_thirds(team, by="attainment").bottom == ("a",)
+    assert compare_thirds(team, by="cycle_days").top == ("b",)
+    assert compare_thirds(team, by="cycle_days").bottom == ("d",)
+    assert compare_thirds(team, by="deal_size").top == ("c",)
+
+
 # -- small teams -----------------------------------------------------------------
 
 
@@ -454,7 +484,7 @@ def team_of(rows):
     )
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(rep_rows)
 def test_decomposition_always_adds_up_to_the_log_of_the_bookings_gap(rows):
     result = compare_thirds(team_of(rows))
@@ -465,7 +495,7 @@ def test_decomposition_always_adds_up_to_the_log_of_the_bookings_gap(rows):
     assert result.log_gap == pytest.approx(total, abs=1e-12)
 
 
-@settings(max_examples=60)
+@settings(max_examples=25)
 @given(
     st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), min_size=3, max_size=12),
     st.randoms(use_true_random=False),
@@ -481,7 +511,7 @@ def test_groups_never_depend_on_input_order(rows, random):
         assert a.metrics == b.metrics
 
 
-@settings(max_examples=40)
+@settings(max_examples=20)
 @given(rep_rows)
 def test_top_third_never_books_less_than_the_bottom_when_ranked_by_bookings(rows):
     result = compare_thirds(team_of(rows))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -190,7 +190,7 @@ class ThirdsComparison(TabularModel):
     decomposition: dict[str, float | None]
     zeroed: tuple[str, ...] = ()
     gap: Amount | None
-    min_p_value: float = Field(gt=0, le=1)
+    min_p_value: float = Field(ge=0, le=1)
     notes: tuple[str, ...] = ()
 
     @property
@@ -408,17 +408,31 @@ class _Data:
 
     @classmethod
     def of(cls, team: Team) -> _Data:
-        reps = team.reps
-        rows = [list(rep.counts.values()) for rep in reps]
+        reps, n, s = team.reps, len(team.reps), len(team.stages)
         bookings = [rep.bookings for rep in reps]
         denominator = math.lcm(*{b.denominator for b in bookings})
-        scaled_ints = [b.numerator * (denominator // b.denominator) for b in bookings]
-        biggest = max(max(max(row) for row in rows), max(scaled_ints))
-        dtype: type = np.int64 if biggest * len(reps) < _INT64_SAFE else object
+        # one flat pass, no list per rep: on 100,000 reps the per-rep lists cost more
+        # in garbage-collector passes than everything else here
+        flat = itertools.chain.from_iterable(rep.counts.values() for rep in reps)
+        if denominator == 1:
+            numerators: Iterable[int] = (b.numerator for b in bookings)
+        else:
+            numerators = (b.numerator * (denominator // b.denominator) for b in bookings)
+        try:
+            counts = np.fromiter(flat, dtype=np.int64, count=n * s).reshape(n, s)
+            scaled = np.fromiter(numerators, dtype=np.int64, count=n)
+            safe = max(int(counts.max()), int(scaled.max())) * n < _INT64_SAFE
+        except OverflowError:
+            safe = False
+        if not safe:  # whole numbers too big for int64 sums: Python ints
+            counts = np.array([list(rep.counts.values()) for rep in reps], dtype=object)
+            scaled = np.array(
+                [b.numerator * (denominator // b.denominator) for b in bookings], dtype=object
+            )
         return cls(
             names=[rep.rep for rep in reps],
-            counts=np.array(rows, dtype=dtype),
-            scaled=np.array(scaled_ints, dtype=dtype),
+            counts=counts,
+            scaled=scaled,
             denominator=denominator,
             quota=[rep.quota for rep in reps],
             cycle_days=[rep.cycle_days for rep in reps],
@@ -455,54 +469,85 @@ def _mean(values: Iterable[Fraction]) -> Fraction | None:
 # -- ranking ---------------------------------------------------------------------
 
 
-def _rank_keys(data: _Data, team: Team, by: str) -> list[tuple[int, int] | None]:
-    """Each rep's `by` value as an exact (numerator, denominator) pair, None if missing."""
-    counts, stages = data.counts, team.stages
-    d = data.denominator
+@dataclass(frozen=True)
+class _Ranking:
+    """Each rep's `by` value: a sort key and, for ratios, the exact value behind it.
+
+    ``keys`` holds whole numbers (exact) or floats, each the correctly rounded
+    reading of an exact ratio ``numerators[i] / denominators[i]``, so the
+    float order is the exact order except within runs of equal floats.
+    ``missing`` lists the reps with no value.
+    """
+
+    keys: NDArray[Any]
+    numerators: list[int] = field(default_factory=list)
+    denominators: list[int] = field(default_factory=list)
+    missing: tuple[int, ...] = ()
+
+    @classmethod
+    def whole(cls, keys: NDArray[Any]) -> _Ranking:
+        return cls(keys=keys)
+
+    @classmethod
+    def ratio(cls, numerators: list[int], denominators: list[int]) -> _Ranking:
+        missing = tuple(i for i, q in enumerate(denominators) if q == 0)
+        keys = np.array(
+            [n / q if q else math.nan for n, q in zip(numerators, denominators, strict=True)],
+            dtype=np.float64,
+        )
+        return cls(keys=keys, numerators=numerators, denominators=denominators, missing=missing)
+
+    def exact(self, i: int) -> Fraction:
+        return Fraction(self.numerators[i], self.denominators[i])
+
+
+def _ranking(data: _Data, team: Team, by: str) -> _Ranking:
+    counts, stages, d = data.counts, team.stages, data.denominator
     if by in stages:
-        column = counts[:, stages.index(by)].tolist()
-        return [(int(c), 1) for c in column]
+        return _Ranking.whole(counts[:, stages.index(by)])
     if by == "bookings":
-        return [(int(s), d) for s in data.scaled.tolist()]
+        return _Ranking.whole(data.scaled)
     if by in team.conversions:
         i = team.conversions.index(by)
-        upper, lower = counts[:, i].tolist(), counts[:, i + 1].tolist()
-        return [None if u == 0 else (int(lo), int(u)) for u, lo in zip(upper, lower, strict=True)]
+        return _Ranking.ratio(counts[:, i + 1].tolist(), counts[:, i].tolist())
     if by == "deal_size":
-        won = counts[:, -1].tolist()
-        return [
-            None if w == 0 else (int(s), int(w) * d)
-            for s, w in zip(data.scaled.tolist(), won, strict=True)
-        ]
+        return _Ranking.ratio(data.scaled.tolist(), [w * d for w in counts[:, -1].tolist()])
     if by == "attainment":
-        return [
-            None if q is None else (int(s) * q.denominator, d * q.numerator)
-            for s, q in zip(data.scaled.tolist(), data.quota, strict=True)
-        ]
-    # cycle_days
-    return [None if c is None else (c.numerator, c.denominator) for c in data.cycle_days]
+        return _Ranking.ratio(
+            [
+                s * (1 if q is None else q.denominator)
+                for s, q in zip(data.scaled.tolist(), data.quota, strict=True)
+            ],
+            [0 if q is None else d * q.numerator for q in data.quota],
+        )
+    # cycle_days: lowest is best, so rank the negated days
+    return _Ranking.ratio(
+        [0 if c is None else -c.numerator for c in data.cycle_days],
+        [0 if c is None else c.denominator for c in data.cycle_days],
+    )
 
 
-def _order(keys: list[tuple[int, int]], names: list[str], *, descending: bool) -> list[int]:
-    """Return the indices best first: by value (exactly), ties by rep name."""
-    floats = np.array([n / q for n, q in keys], dtype=np.float64)
-    name_rank = np.empty(len(names), dtype=np.int64)
-    name_rank[np.argsort(np.array(names), kind="stable")] = np.arange(len(names))
-    order = np.lexsort((name_rank, -floats if descending else floats))
-    exact_floats = all(q == 1 and abs(n) < _EXACT_FLOAT for n, q in keys)
-    if exact_floats:
-        return [int(i) for i in order]
-    # A float is a correctly rounded reading of n / q, so the float order is
-    # the exact order except within runs of equal floats: sort those exactly.
-    ranked = floats[order]
-    cuts = [0, *(np.flatnonzero(np.diff(ranked) != 0) + 1).tolist(), len(ranked)]
-    result = [int(i) for i in order]
-    sign = -1 if descending else 1
-    for start, end in itertools.pairwise(cuts):
-        if end - start > 1:
-            run = result[start:end]
-            run.sort(key=lambda i: (sign * Fraction(*keys[i]), names[i]))
-            result[start:end] = run
+def _order(ranking: _Ranking, names: list[str], k: int) -> list[int]:
+    """Return the rep indices best first, exactly by value and then by rep name.
+
+    Only the two groups need a settled order: runs of equal keys that reach
+    into the first or last `k` places are sorted exactly, then by name.
+    """
+    keys = ranking.keys
+    order = np.argsort(-keys, kind="stable")
+    ranked = keys[order]
+    n = len(order)
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    ends = np.r_[starts[1:], n]
+    tied = (ends - starts > 1) & ((starts < k) | (ends > n - k))
+    result: list[int] = order.tolist()
+    for start, end in zip(starts[tied].tolist(), ends[tied].tolist(), strict=True):
+        run = result[start:end]
+        if not ranking.denominators:
+            run.sort(key=names.__getitem__)
+        else:
+            run.sort(key=lambda i: (-ranking.exact(i), names[i]))
+        result[start:end] = run
     return result
 
 
@@ -534,21 +579,43 @@ def _mann_whitney(
     return (None if math.isnan(p) else min(p, 1.0)), max(-1.0, min(1.0, delta))
 
 
-def _spearman(values: NDArray[np.float64], bookings: NDArray[np.float64]) -> float | None:
-    """Spearman rank correlation with bookings over the reps that have a value."""
-    from scipy.stats import spearmanr
+def _average_ranks(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Ranks from 1, ties sharing their average rank (as ``scipy.stats.rankdata``)."""
+    order = np.argsort(values)
+    ranked = values[order]
+    new = np.r_[True, ranked[1:] != ranked[:-1]]
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, len(values)])
+    average = starts + (sizes + 1) / 2
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.repeat(average, sizes)
+    return ranks
 
-    keep = ~np.isnan(values)
-    x, y = values[keep], bookings[keep]
-    if len(x) < 3 or np.all(x == x[0]) or np.all(y == y[0]):
-        return None
-    rho = float(spearmanr(x, y).statistic)
-    return None if math.isnan(rho) else max(-1.0, min(1.0, rho))
+
+class _Spearman:
+    """Spearman rank correlations with bookings; bookings are ranked once."""
+
+    def __init__(self, bookings: NDArray[np.float64]) -> None:
+        self.bookings = bookings
+        self.ranks = _average_ranks(bookings)
+
+    def __call__(self, values: NDArray[np.float64]) -> float | None:
+        keep = ~np.isnan(values)
+        if keep.all():
+            x, ry = values, self.ranks
+        else:
+            x, ry = values[keep], _average_ranks(self.bookings[keep])
+        if len(x) < 3 or np.all(x == x[0]) or np.all(ry == ry[0]):
+            return None
+        rho = float(np.corrcoef(_average_ranks(x), ry)[0, 1])
+        return None if math.isnan(rho) else max(-1.0, min(1.0, rho))
 
 
 def _min_p_value(k: int) -> float:
-    """Smallest two-sided exact Mann–Whitney p-value for two groups of k."""
-    return min(1.0, 2 / math.comb(2 * k, k))
+    """Smallest two-sided exact Mann–Whitney p-value for two groups of k: 2 / C(2k, k)."""
+    if k <= 500:
+        return min(1.0, 2 / math.comb(2 * k, k))
+    return math.exp(math.log(2) - math.lgamma(2 * k + 1) + 2 * math.lgamma(k + 1))
 
 
 # -- the comparison ----------------------------------------------------------------
@@ -623,24 +690,22 @@ def compare_thirds(
             f"compare_thirds needs at least 3 reps{left}, got {n}; thirds of fewer reps are empty"
         )
     data = _Data.of(compared)
-    keys = _rank_keys(data, compared, by)
-    missing = [data.names[i] for i, key in enumerate(keys) if key is None]
-    if missing:
+    ranking = _ranking(data, compared, by)
+    if ranking.missing:
         why = {
             "attainment": "no quota",
             "deal_size": "no won deals",
             "cycle_days": "no cycle_days",
         }.get(by, f"0 at {by.split('_to_')[0]!r}")
+        missing = [data.names[i] for i in ranking.missing]
         shown = ", ".join(repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise InvalidInputError(
             f"by={by!r} needs a value for every rep, but {len(missing)} ha"
             f"{'ve' if len(missing) > 1 else 's'} none ({why}): {shown}; leave them out with "
             "exclude=[...] or rank by another metric"
         )
-    order = _order(
-        [key for key in keys if key is not None], data.names, descending=by != "cycle_days"
-    )
     k = n // 3
+    order = _order(ranking, data.names, k)
     top_idx = np.array(order[:k], dtype=np.intp)
     bottom_idx = np.array(order[n - k :], dtype=np.intp)
     return _compare(compared, data, by, top_idx, bottom_idx, excluded=tuple(drop))
@@ -659,6 +724,7 @@ def _compare(
     stages, conversions = team.stages, team.conversions
     counts, d = data.counts, data.denominator
     bookings_f = data.float_bookings()
+    spearman = _Spearman(bookings_f)
 
     def total(column: NDArray[Any], idx: NDArray[np.intp]) -> int:
         return int(column[idx].sum())
@@ -681,7 +747,7 @@ def _compare(
                 ratio=ratio,
                 p_value=p,
                 effect_size=effect,
-                spearman=_spearman(per_rep, bookings_f),
+                spearman=spearman(per_rep),
             )
         )
 
