@@ -9,18 +9,39 @@ import salesmath
 
 # The documented API (docs/api.md, DESIGN.md "Public API contract").
 DOCUMENTED = [
+    # funnel core
     "Funnel",
-    "InvalidInputError",
-    "Pace",
-    "Projection",
     "QuotaPlan",
-    "SalesmathError",
+    "Projection",
+    "Pace",
     "Schedule",
-    "UnknownStageError",
-    "__version__",
-    "parse_amount",
-    "parse_rate",
     "sales_velocity",
+    "parse_rate",
+    "parse_amount",
+    # probabilistic planning
+    "Observed",
+    "Simulation",
+    # rep performance and the thirds comparison
+    "RepStats",
+    "Team",
+    "compare_thirds",
+    "ThirdsComparison",
+    "MetricRow",
+    # capacity and hiring
+    "assess_capacity",
+    "CapacityReport",
+    "check_benchmarks",
+    "BenchmarkReport",
+    "RoleBenchmark",
+    "DEFAULT_BENCHMARKS",
+    "hiring_plan",
+    "HiringPlan",
+    # errors
+    "SalesmathError",
+    "InvalidInputError",
+    "UnknownStageError",
+    "UnknownRepError",
+    "__version__",
 ]
 
 

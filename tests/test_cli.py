@@ -38,6 +38,7 @@ def test_plan_prints_the_worked_example_as_a_table(capsys):
         "discos         15          60%        5×\n"
         "demos           9  1/3 (33.3%)        3×\n"
         "won             3            —        1×\n"
+        "Chance to reach quota from 750 activities: 57.7% (conversions independent, deal size fixed).\n"
     )
 
 
@@ -139,7 +140,7 @@ deal_size = 84000
             "plan.toml",
             "colour = 'red'\n" + GOOD_TOML,
             [],
-            "unknown key(s) 'colour'; the known keys are 'quota', 'rounding', 'funnel'",
+            "unknown key(s) 'colour'; the known keys are 'quota', 'rounding', 'confidence', 'funnel'",
         ),
         ("plan.toml", "quota = 1\nfunnel = 3\n", [], "'funnel' must be a table"),
         (
@@ -252,3 +253,248 @@ def test_python_dash_m_is_the_same_command():
     )
     assert bad.returncode == 1
     assert bad.stderr == "salesmath plan: error: config file 'no-such-file.toml' does not exist\n"
+
+
+# -- plan --confidence ---------------------------------------------------------
+
+
+def test_plan_with_confidence(capsys):
+    # 90% confidence for the worked example: scipy.stats.binom.sf(2, 1329, 1/250) >= 0.9 > sf(2, 1328, 1/250).
+    status, out, _ = run(
+        capsys, "plan", str(EXAMPLES / "quarter.toml"), "--confidence", "0.9", "--json"
+    )
+    assert status == 0
+    document = json.loads(out)
+    assert document["counts"] == {"activities": 1329, "discos": 25, "demos": 15, "won": 3}
+    assert document["confidence"] == 0.9
+    assert 0.9 <= document["attainment_probability"] < 0.91
+    status, out, _ = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), "--confidence", "0.9")
+    assert out.startswith("Plan for quota 250,000 at 90% confidence")
+
+
+def test_plan_json_carries_its_attainment_probability(capsys):
+    _, out, _ = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), "--json")
+    assert round(json.loads(out)["attainment_probability"], 4) == 0.5773
+    _, out, _ = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), "--rounding", "none", "--json")
+    assert "attainment_probability" not in json.loads(out)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--confidence", "1.5"], "confidence"),
+        (["--confidence", "nan"], "confidence"),
+        (["--confidence", "0.9", "--rounding", "none"], "rounding='none'"),
+    ],
+)
+def test_plan_bad_confidence(capsys, extra, message):
+    status, out, err = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), *extra)
+    assert status == 1
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_plan_confidence_that_is_not_a_number_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["plan", str(EXAMPLES / "quarter.toml"), "--confidence", "sure"])
+    assert info.value.code == 2
+    assert "must be a probability such as 0.9, got 'sure'" in capsys.readouterr().err
+
+
+# -- compare -------------------------------------------------------------------
+
+
+def test_compare_enterprise_team(capsys):
+    status, out, err = run(capsys, "compare", str(EXAMPLES / "enterprise_team.csv"))
+    assert status == 0, err
+    assert out.startswith(
+        "Top vs bottom third by bookings: 4 of 12 reps each; the top books 4.2× the bottom\n"
+    )
+    assert out.rstrip().endswith(
+        "Top third (4 reps by bookings) books 4.2× the bottom third; "
+        "deal size explains 58% of the gap and the demos-to-won rate 42%."
+    )
+
+
+def test_compare_json_and_options(capsys):
+    args = (
+        "compare",
+        str(EXAMPLES / "enterprise_team.csv"),
+        "--stages",
+        "activities,discos,demos,won",
+    )
+    status, out, _ = run(capsys, *args, "--by", "attainment", "--exclude", "Avery", "--json")
+    assert status == 0
+    document = json.loads(out)
+    assert document["by"] == "attainment"
+    assert len(document["top"]) == len(document["bottom"]) == 3
+    assert document["excluded"] == ["Avery"]
+    assert "Avery" not in document["top"] + document["bottom"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--by", "charm"], "charm"),
+        (["--exclude", "Nobody"], "Nobody"),
+        (["--stages", "calls,won"], "calls"),
+    ],
+)
+def test_compare_bad_input(capsys, extra, message):
+    status, out, err = run(capsys, "compare", str(EXAMPLES / "enterprise_team.csv"), *extra)
+    assert status == 1
+    assert out == ""
+    assert err.startswith("salesmath compare: error: ")
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_compare_malformed_csv_names_the_line(capsys, tmp_path):
+    path = write(
+        tmp_path, "team.csv", "rep,demos,won,bookings\nana,9,3,300\nbo,9,x,100\ncy,9,1,50\n"
+    )
+    status, _, err = run(capsys, "compare", path)
+    assert status == 1
+    assert "line 3" in err
+    status, _, err = run(capsys, "compare", str(tmp_path / "none.csv"))
+    assert status == 1
+    assert "none.csv" in err
+
+
+# -- capacity ------------------------------------------------------------------
+
+CAPACITY = (
+    "capacity",
+    str(EXAMPLES / "capacity_team.csv"),
+    "--funnel",
+    str(EXAMPLES / "capacity_assumptions.toml"),
+)
+
+
+def test_capacity_story_team(capsys):
+    # The $3M story from capacity-before-hiring.txt: 3 of 8 reps below the model, more than 25%.
+    status, out, err = run(capsys, *CAPACITY)
+    assert status == 0, err
+    assert out.startswith("Capacity against the model: 3 of 8 reps (38%) below (limit 25%)\n")
+    assert (
+        "Don't hire yet: 3 of 8 reps (38%) are below the model (limit 25%); closing their gaps adds 147,000"
+        in out
+    )
+
+
+def test_capacity_json_and_benchmarks(capsys):
+    status, out, _ = run(capsys, *CAPACITY, "--months", "12", "--json")
+    assert status == 0
+    document = json.loads(out)
+    assert document["ready_to_hire"] is False
+    assert document["headroom"] == 147_000
+    assert [rep["rep"] for rep in document["underutilized"]] == ["fay", "gus", "hal"]
+    assert "team" not in document
+    assert "benchmarks" in document
+    status, out, _ = run(capsys, *CAPACITY, "--max-share-below", "0.5", "--json")
+    assert json.loads(out)["ready_to_hire"] is True
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--tolerance", "1"], "tolerance"),
+        (["--max-share-below", "2"], "max_share_below"),
+        (["--quota", "-3"], "quota"),
+        (["--months", "0"], "months"),
+    ],
+)
+def test_capacity_bad_input(capsys, extra, message):
+    status, out, err = run(capsys, *CAPACITY, *extra)
+    assert status == 1
+    assert out == ""
+    assert err.startswith("salesmath capacity: error: ")
+    assert message in err
+
+
+def test_capacity_needs_a_funnel_with_the_team_stages(capsys, tmp_path):
+    config = write(
+        tmp_path,
+        "model.toml",
+        GOOD_TOML.replace('"activities", "discos", "demos", "won"', '"calls", "won"').replace(
+            '["1 in 50", "60%", "1/3"]', '["10%"]'
+        ),
+    )
+    status, _, err = run(
+        capsys, "capacity", str(EXAMPLES / "capacity_team.csv"), "--funnel", config
+    )
+    assert status == 1
+    assert "calls" in err
+
+
+# -- hire ----------------------------------------------------------------------
+
+HIRE = (
+    "hire",
+    "--target",
+    "9000000",
+    "--headcount",
+    "5",
+    "--productivity",
+    "50000",
+    "--ramp",
+    "0,0.25,0.5,0.75,1",
+)
+
+
+def test_hire_from_flags(capsys):
+    status, out, err = run(capsys, *HIRE)
+    assert status == 0, err
+    assert out.startswith("Hiring plan for 9,000,000 over 12 months: 13 hires\n")
+    status, out, _ = run(capsys, *HIRE, "--json")
+    document = json.loads(out)
+    assert document["hires"] == 13
+    assert document["naive_hires"] == 10
+
+
+def test_hire_from_a_config_file_with_flags_over_it(capsys, tmp_path):
+    config = write(
+        tmp_path,
+        "hire.toml",
+        "target = 9_000_000\nheadcount = 5\nproductivity = 50_000\nramp = [0, 0.25, 0.5, 0.75, 1]\n",
+    )
+    status, out, _ = run(capsys, "hire", config, "--json")
+    assert status == 0
+    assert json.loads(out)["hires"] == 13
+    status, out, _ = run(capsys, "hire", config, "--months", "24", "--json")
+    assert status == 0
+    assert json.loads(out)["months"] == 24
+
+
+def test_hire_counts_capacity_headroom_first(capsys):
+    team = (
+        "--team",
+        str(EXAMPLES / "capacity_team.csv"),
+        "--funnel",
+        str(EXAMPLES / "capacity_assumptions.toml"),
+    )
+    status, out, _ = run(capsys, *HIRE, *team)
+    assert status == 0
+    assert out.startswith("Don't hire yet: 3 of 8 reps (38%) are below the model")
+    status, out, _ = run(capsys, *HIRE, *team, "--json")
+    assert json.loads(out)["headroom"] == 147_000
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["hire", "--target", "9000000"], "lacks headcount, productivity, ramp"),
+        ([*HIRE[:-1], "0,0.5"], "ramp must end at full productivity"),
+        ([*HIRE, "--attrition", "-0.1"], "attrition"),
+        (["hire", "--target", "0", *HIRE[3:]], "target must be a finite number > 0"),
+        ([*HIRE, "--team", str(EXAMPLES / "capacity_team.csv")], "--team and --funnel go together"),
+    ],
+)
+def test_hire_bad_input(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 1
+    assert out == ""
+    assert err.startswith("salesmath hire: error: ")
+    assert err.count("\n") == 1
+    assert message in err

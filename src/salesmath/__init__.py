@@ -29,9 +29,9 @@ from salesmath.thirds import MetricRow, ThirdsComparison, compare_thirds
 __version__ = "0.1.0"
 
 __all__ = [
-    "DEFAULT_BENCHMARKS",
     "BenchmarkReport",
     "CapacityReport",
+    "DEFAULT_BENCHMARKS",
     "Funnel",
     "HiringPlan",
     "InvalidInputError",
