@@ -252,6 +252,7 @@ def test_bad_rates_name_the_conversion_and_the_value(rates, message):
         (["demos", "demos", "won"], "stage names must be unique, got 'demos' twice"),
         (["demos", "", "won"], "stage names must not be empty, got '' at position 1"),
         (["demos", "  ", "won"], "stage names must not be empty"),
+        (["a", "b", "a_to_b"], "stage and conversion names must be unique, got 'a_to_b' twice"),
         ("demos", "valid tuple"),
         (["demos", 3, "won"], "valid string"),
     ],

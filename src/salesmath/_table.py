@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict
@@ -122,14 +123,18 @@ class TabularModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Return a copy; computed values (counts, ...) are worked out anew for it.
+        """Return a copy whose results (counts, draws, ...) are worked out anew.
 
-        Like pydantic's ``model_copy``, `update` is not validated: prefer
-        making a new model (``funnel.plan(other_quota)``) to updating one.
+        Pydantic's ``model_copy`` would carry over every value cached on the
+        original (``functools.cached_property``), stale once `update`
+        changes a field; this drops them all.  Like pydantic's, `update` is
+        not validated: prefer making a new model (``funnel.plan(other_quota)``).
         """
         copy = super().model_copy(update=update, deep=deep)
-        for name in type(self).model_computed_fields:
-            copy.__dict__.pop(name, None)
+        for klass in type(self).__mro__:
+            for name, attribute in vars(klass).items():
+                if isinstance(attribute, cached_property):
+                    copy.__dict__.pop(name, None)
         return copy
 
     def table(self) -> Table:  # pragma: no cover - every result overrides it

@@ -16,10 +16,10 @@ what they booked, so "what if this rep closed their gaps" is exact arithmetic.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
@@ -74,18 +74,6 @@ def _share(value: object, *, what: str, below_one: bool = False) -> Fraction:
         bounds = "[0, 1)" if below_one else "[0, 1]"
         raise InvalidInputError(f"{what} must be in {bounds}, got {value!r} — write 5% as 0.05")
     return share
-
-
-def _forget_caches(model: BaseModel) -> None:
-    """Drop every cached value of `model`, so that a copy works its results out anew.
-
-    ``TabularModel.model_copy`` drops the computed fields; this also drops the
-    private cached properties they are built from.
-    """
-    for klass in type(model).__mro__:
-        for name, attribute in vars(klass).items():
-            if isinstance(attribute, cached_property):
-                model.__dict__.pop(name, None)
 
 
 def _check_stages(team: Team, assumptions: Funnel) -> None:
@@ -248,12 +236,6 @@ class CapacityReport(TabularModel):
     def _check_team(self) -> CapacityReport:
         _check_stages(self.team, self.assumptions)
         return self
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Return a copy whose results are worked out anew (`update` is not validated)."""
-        copy = super().model_copy(update=update, deep=deep)
-        _forget_caches(copy)
-        return copy
 
     # -- per rep ---------------------------------------------------------------
 

@@ -9,8 +9,9 @@ between each pair of consecutive stages; and the average value of a won deal.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
@@ -52,6 +53,48 @@ def _choice(value: object, choices: tuple[str, ...], *, what: str) -> str:
         options = ", ".join(repr(c) for c in choices)
         raise InvalidInputError(f"{what} must be one of {options}, got {value!r}")
     return str(value)
+
+
+def check_stage_names(stages: Sequence[str], *, reserved: Collection[str] = ()) -> tuple[str, ...]:
+    """Check stage names: non-empty, none `reserved`, and one vocabulary.
+
+    Stage names and the conversion names ``"<upper>_to_<lower>"`` made from
+    them must all differ, so that every name means one thing.  Used by
+    :class:`Funnel` and :class:`~salesmath.Team`.
+
+    Raises
+    ------
+    ValueError
+        Naming the first name that breaks a rule.
+
+    Examples
+    --------
+    >>> check_stage_names(["a", "b", "a_to_b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: stage and conversion names must be unique, got 'a_to_b' twice in stages ['a', 'b', 'a_to_b']
+    """
+    for i, name in enumerate(stages):
+        if not name.strip():
+            raise ValueError(f"stage names must not be empty, got {name!r} at position {i}")
+        if name in reserved:
+            raise ValueError(
+                f"stage name {name!r} is taken by a rep field or metric; rename the stage "
+                f"(reserved: {', '.join(sorted(reserved))})"
+            )
+    seen: set[str] = set()
+    for name in stages:
+        if name in seen:
+            raise ValueError(f"stage names must be unique, got {name!r} twice in {list(stages)}")
+        seen.add(name)
+    for name in (f"{a}_to_{b}" for a, b in itertools.pairwise(stages)):
+        if name in seen:
+            raise ValueError(
+                f"stage and conversion names must be unique, got {name!r} twice "
+                f"in stages {list(stages)}"
+            )
+        seen.add(name)
+    return tuple(stages)
 
 
 def _whole_or_exact(value: Fraction) -> int | Fraction:
@@ -188,17 +231,7 @@ class Funnel(TabularModel):
     @field_validator("stages")
     @classmethod
     def _check_stages(cls, stages: tuple[str, ...]) -> tuple[str, ...]:
-        for i, name in enumerate(stages):
-            if not name.strip():
-                raise ValueError(f"stage names must not be empty, got {name!r} at position {i}")
-        seen: set[str] = set()
-        for name in stages:
-            if name in seen:
-                raise ValueError(
-                    f"stage names must be unique, got {name!r} twice in {list(stages)}"
-                )
-            seen.add(name)
-        return stages
+        return check_stage_names(stages)
 
     @classmethod
     def _per_conversion(cls, value: Any, info: ValidationInfo, *, what: str) -> list[Any]:

@@ -12,15 +12,15 @@ the team", which forgets that new reps ramp.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Any, Self
+from typing import Annotated
 
 from pydantic import Field, computed_field, field_validator
 
 from salesmath._table import Column, Table, TabularModel
-from salesmath.capacity import CapacityReport, _forget_caches, _money, _ratio, _share
+from salesmath.capacity import CapacityReport, _money, _ratio, _share
 from salesmath.errors import InvalidInputError
 from salesmath.rates import Amount, PositiveAmount, format_exact, parse_amount
 
@@ -184,12 +184,6 @@ class HiringPlan(TabularModel):
     @classmethod
     def _check_attrition(cls, attrition: Fraction) -> Fraction:
         return _share(attrition, what="attrition")
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Return a copy whose results are worked out anew (`update` is not validated)."""
-        copy = super().model_copy(update=update, deep=deep)
-        _forget_caches(copy)
-        return copy
 
     # -- the model -------------------------------------------------------------
 

@@ -653,12 +653,6 @@ class Simulation(TabularModel):
             getattr(self, name) == getattr(other, name) for name in type(self).model_fields
         )
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Return a copy; its draws are drawn anew from its own fields."""
-        copy = super().model_copy(update=update, deep=deep)
-        copy.__dict__.pop("_sample", None)
-        return copy
-
     def _deal_size_note(self) -> str:
         if self.deal_sizes is not None:
             return f"Deal sizes drawn from {len(self.deal_sizes):,} past deals"

@@ -28,6 +28,7 @@ from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_v
 
 from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError, describe_error
+from salesmath.funnel import check_stage_names
 from salesmath.rates import Amount, PositiveAmount, format_exact, format_rate, parse_amount
 
 if TYPE_CHECKING:
@@ -395,24 +396,7 @@ class Team(TabularModel):
     @field_validator("stages")
     @classmethod
     def _check_stages(cls, stages: tuple[str, ...]) -> tuple[str, ...]:
-        for i, name in enumerate(stages):
-            if not name.strip():
-                raise ValueError(f"stage names must not be empty, got {name!r} at position {i}")
-            if name in _RESERVED:
-                raise ValueError(
-                    f"stage name {name!r} is taken by a rep field or metric; rename the stage "
-                    f"(reserved: {', '.join(sorted(_RESERVED))})"
-                )
-        names = [*stages, *(f"{a}_to_{b}" for a, b in itertools.pairwise(stages))]
-        seen: set[str] = set()
-        for name in names:
-            if name in seen:
-                raise ValueError(
-                    f"stage and conversion names must be unique, got {name!r} twice "
-                    f"in stages {list(stages)}"
-                )
-            seen.add(name)
-        return stages
+        return check_stage_names(stages, reserved=_RESERVED)
 
     @field_validator("reps")
     @classmethod
