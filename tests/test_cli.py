@@ -350,6 +350,13 @@ def test_compare_bad_input(capsys, extra, message):
     assert message in err
 
 
+def test_compare_of_a_file_with_no_stage_columns_says_how_to_name_them(capsys):
+    status, _, err = run(capsys, "compare", str(EXAMPLES / "quarter.toml"))
+    assert status == 1
+    assert "needs a column per stage" in err
+    assert "(on the command line, --stages a,b,c)" in err
+
+
 def test_compare_malformed_csv_names_the_line(capsys, tmp_path):
     path = write(
         tmp_path, "team.csv", "rep,demos,won,bookings\nana,9,3,300\nbo,9,x,100\ncy,9,1,50\n"

@@ -338,7 +338,7 @@ def _infer_stages(columns: Iterable[str], *, source: str) -> list[str]:
     if len(stages) < 2:
         raise InvalidInputError(
             f"{source} needs a column per stage besides {', '.join(FIELDS)}; found "
-            f"{stages!r} — pass stages=[...] to name them"
+            f"{stages!r} — name them with stages=[...] (on the command line, --stages a,b,c)"
         )
     return stages
 
