@@ -32,6 +32,9 @@ EXIT_INTERNAL = 70
 
 Handler = Callable[[argparse.Namespace], str]
 
+PLAN_KEYS = ("quota", "rounding", "confidence", "funnel")
+"""The top-level keys of a plan config (``plan``, and the model of ``capacity``/``hire``)."""
+
 
 class ConfigError(InvalidInputError):
     """A config file that is missing, unreadable, malformed or incomplete."""
@@ -126,8 +129,7 @@ def _render(result: TabularModel, *, as_json: bool, summary: str | None = None) 
 
 
 def _plan(args: argparse.Namespace) -> str:
-    allowed = ("quota", "rounding", "confidence", "funnel")
-    config = read_config(args.config, allowed=allowed) if args.config else {}
+    config = read_config(args.config, allowed=PLAN_KEYS) if args.config else {}
     source = f"config file {args.config!r}" if args.config else "the command line"
     funnel = _funnel_from(config, source, _flag_overrides(args))
     quota = args.quota if args.quota is not None else config.get("quota")
@@ -165,10 +167,15 @@ def _compare(args: argparse.Namespace) -> str:
     return _render(result, as_json=args.json, summary=result.summary())
 
 
+def _model_and_team(model_path: str, team_path: str) -> tuple[dict[str, Any], Funnel, Team]:
+    """Read a plan config as the model, and the team CSV with the model's stages."""
+    config = read_config(model_path, allowed=PLAN_KEYS)
+    funnel = _funnel_from(config, f"config file {model_path!r}", {})
+    return config, funnel, Team.from_csv(team_path, stages=funnel.stages)
+
+
 def _capacity(args: argparse.Namespace) -> str:
-    config = read_config(args.funnel, allowed=("quota", "rounding", "confidence", "funnel"))
-    funnel = _funnel_from(config, f"config file {args.funnel!r}", {})
-    team = Team.from_csv(args.team, stages=funnel.stages)
+    config, funnel, team = _model_and_team(args.funnel, args.team)
     quota = args.quota if args.quota is not None else config.get("quota")
     report = assess_capacity(
         team,
@@ -225,11 +232,8 @@ def _hire(args: argparse.Namespace) -> str:
             raise InvalidInputError(
                 "--team and --funnel go together: the team's actuals and the model"
             )
-        model = read_config(args.funnel, allowed=("quota", "rounding", "confidence", "funnel"))
-        funnel = _funnel_from(model, f"config file {args.funnel!r}", {})
-        capacity = assess_capacity(
-            Team.from_csv(args.team, stages=funnel.stages), funnel, quota=model.get("quota")
-        )
+        model, funnel, team = _model_and_team(args.funnel, args.team)
+        capacity = assess_capacity(team, funnel, quota=model.get("quota"))
     target = fields.pop("target")
     result = hiring_plan(target, **fields, capacity=capacity)
     if args.json or capacity is None:
