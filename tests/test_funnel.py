@@ -440,6 +440,7 @@ def test_json_schema_carries_the_limits():
     assert schema["properties"]["deal_size"]["anyOf"][0] == {
         "type": "number",
         "exclusiveMinimum": 0,
+        "maximum": 10**18,
     }
     assert schema["additionalProperties"] is False
     plan_schema = QuotaPlan.model_json_schema(mode="serialization")

@@ -3,6 +3,14 @@
 Every result model builds a :class:`Table` of raw values once
 (``model.table()``); ``str(result)``, ``result._repr_html_()`` and
 ``result.to_frame()`` only render that table, so the three never disagree.
+
+The contract (lifelines keeps its summary numeric and formats at print
+time): a table's rows hold raw values (ints, Fractions, floats, None, text,
+dates), never formatted text; each :class:`Column` knows how to format its
+cells for people.  So ``to_frame()`` has numeric columns that can be sorted,
+summed and plotted, and a value that does not exist (None) is a missing value
+there, never the text "—".  Every result also has ``summary()``: one
+plain-language paragraph, which the command prints.
 """
 
 from __future__ import annotations
@@ -16,30 +24,20 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
-from salesmath.rates import format_amount
+from salesmath._format import format_cell
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Column", "Table", "TabularModel", "plain"]
 
-
-def plain(value: Any) -> str:
-    """Format a cell for people: whole numbers with separators, None as a dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | Fraction):
-        return format_amount(value)
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    return str(value)
+plain = format_cell
+"""The default cell format: numbers as amounts, None as a dash."""
 
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its heading, how to format a cell, and its alignment."""
+    """A table column: its heading, how to format a raw cell, and its alignment."""
 
     name: str
     format: Callable[[Any], str] = plain
@@ -120,7 +118,7 @@ class Table:
 class TabularModel(BaseModel):
     """Base of the frozen models that read as a table: text, HTML and pandas views."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """Return a copy whose results (counts, draws, ...) are worked out anew.
@@ -140,6 +138,16 @@ class TabularModel(BaseModel):
     def table(self) -> Table:  # pragma: no cover - every result overrides it
         """Return the table this result reads as."""
         raise NotImplementedError
+
+    def summary(self) -> str:
+        """Return one plain-language paragraph about the result.
+
+        The default is the table's title and notes as sentences; results
+        with more to say override it.
+        """
+        table = self.table()
+        sentences = [table.title.rstrip("."), *(note.rstrip(".") for note in table.notes)]
+        return ". ".join(sentences) + "."
 
     def __str__(self) -> str:
         return self.table().to_text()

@@ -1,28 +1,57 @@
-"""Exceptions raised by salesmath.
+"""Every error salesmath raises.
 
-Every error salesmath raises on purpose derives from :class:`SalesmathError`
-and from the builtin exception it means, so ``except ValueError`` keeps
-working.  Invalid input to a model constructor surfaces as pydantic's
-``ValidationError`` (itself a ``ValueError``) whose message carries ours.
+Each error derives from :class:`SalesmathError` and from the builtin
+exception it means, so ``except ValueError`` (or ``except KeyError`` around a
+lookup) keeps working.  Invalid input to a model constructor surfaces as
+pydantic's ``ValidationError`` (itself a ``ValueError``) whose message carries
+ours.
+
+Every error pickles and compares equal after a round trip, so errors can
+cross a process pool (hgrecco/pint ``pint/errors.py`` is the model):
+
+>>> import pickle
+>>> error = UnknownStageError("demo", ["demos", "won"])
+>>> pickle.loads(pickle.dumps(error)) == error
+True
+>>> print(error)
+unknown stage 'demo'; the stages are 'demos', 'won'
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
+    "ConfigError",
     "InvalidInputError",
+    "LimitError",
     "SalesmathError",
+    "UnknownMetricError",
+    "UnknownNameError",
+    "UnknownRepError",
     "UnknownStageError",
     "describe_error",
 ]
 
 
 class SalesmathError(Exception):
-    """Base class of every error salesmath raises on purpose."""
+    """Base class of every error salesmath raises on purpose.
+
+    Two errors are equal when they are of the same type with the same
+    arguments, so an error compares equal to its pickled copy.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SalesmathError) or type(other) is not type(self):
+            return NotImplemented
+        return self.args == other.args
+
+    def __hash__(self) -> int:
+        try:
+            return hash((type(self), self.args))
+        except TypeError:  # an unhashable argument: fall back on the type alone
+            return hash(type(self))
 
 
 class InvalidInputError(SalesmathError, ValueError):
@@ -33,22 +62,107 @@ class InvalidInputError(SalesmathError, ValueError):
     """
 
 
-class UnknownStageError(SalesmathError, KeyError, ValueError):
-    """A stage name that the funnel or team does not have.
+class LimitError(InvalidInputError):
+    """A number or size beyond one of salesmath's documented limits.
 
-    It is a ``KeyError`` (``plan["demo"]`` is a lookup) and a ``ValueError``
-    (an argument naming a stage is bad input) at once.
+    The limits (see ``salesmath.numbers``) bound the work any input can ask
+    for, so that one crafted value cannot stall or exhaust a process that
+    embeds salesmath.
     """
 
-    def __init__(self, name: object, stages: Iterable[str], *, what: str = "stage") -> None:
+
+class ConfigError(InvalidInputError):
+    """A configuration file that cannot be read or has a bad value."""
+
+
+class UnknownNameError(SalesmathError, KeyError, ValueError):
+    """A name (stage, rep, metric, column ...) that is not among the known ones.
+
+    It is a ``KeyError`` (``plan["demo"]`` is a lookup) and a ``ValueError``
+    (an argument naming something that does not exist is bad input) at once.
+    Every unknown-name lookup in salesmath raises a subclass of this one.
+
+    Parameters
+    ----------
+    name
+        The name that was asked for.
+    known
+        The names there are.
+    what
+        What a name is, for the message (``"stage"``, ``"rep"``).
+
+    Examples
+    --------
+    >>> try:
+    ...     raise UnknownNameError("x", ["a", "b"], "column")
+    ... except KeyError as exc:
+    ...     print(exc)
+    unknown column 'x'; the columns are 'a', 'b'
+    """
+
+    kind = "name"
+
+    def __init__(self, name: object, known: Iterable[Any] = (), what: str | None = None) -> None:
         self.name = name
-        self.stages = tuple(stages)
-        known = ", ".join(repr(s) for s in self.stages)
-        super().__init__(f"unknown {what} {name!r}; the stages are {known}")
+        self.known = tuple(known)
+        self.what = self.kind if what is None else what
+        super().__init__(name, self.known, self.what)
 
     def __str__(self) -> str:
         # KeyError would quote the whole message; show it as written.
-        return str(self.args[0])
+        listed = ", ".join(repr(k) for k in self.known[:50])
+        more = f" and {len(self.known) - 50} more" if len(self.known) > 50 else ""
+        there = f"; the {self.what}s are {listed}{more}" if self.known else ""
+        return f"unknown {self.what} {self.name!r}{there}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.name, self.known, self.what)
+
+
+class UnknownStageError(UnknownNameError):
+    """A stage name that the funnel, plan or team does not have.
+
+    Examples
+    --------
+    >>> print(UnknownStageError("demo", ["demos", "won"]))
+    unknown stage 'demo'; the stages are 'demos', 'won'
+    """
+
+    kind = "stage"
+
+    @property
+    def stages(self) -> tuple[Any, ...]:
+        """The stages there are."""
+        return self.known
+
+
+class UnknownRepError(UnknownNameError):
+    """A rep name that the team does not have.
+
+    Examples
+    --------
+    >>> print(UnknownRepError("Avry", ["Avery", "Blake"]))
+    unknown rep 'Avry'; the reps are 'Avery', 'Blake'
+    """
+
+    kind = "rep"
+
+    @property
+    def reps(self) -> tuple[Any, ...]:
+        """The reps there are."""
+        return self.known
+
+
+class UnknownMetricError(UnknownNameError):
+    """A metric, factor or column name that a result does not have.
+
+    Examples
+    --------
+    >>> print(UnknownMetricError("dealsize", ["deal_size", "bookings"]))
+    unknown metric 'dealsize'; the metrics are 'deal_size', 'bookings'
+    """
+
+    kind = "metric"
 
 
 def describe_error(exc: BaseException) -> str:
@@ -77,7 +191,13 @@ def describe_error(exc: BaseException) -> str:
             if error["type"] == "missing":
                 message = "is required but missing"
             elif error["type"] == "extra_forbidden":
-                message = f"is not a known field (got {error['input']!r})"
+                message = f"is not a known field (got {_short(error['input'])})"
             parts.append(f"{where}: {message}" if where else message)
         return "; ".join(parts)
     return str(exc)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to `limit` characters so a message stays one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
