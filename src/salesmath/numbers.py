@@ -173,7 +173,9 @@ def _real(value: object, *, what: str) -> Fraction | None:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return None
-        return _decimal(format(value, "f") if value.is_zero() else str(value), what=what, value=value)
+        return _decimal(
+            format(value, "f") if value.is_zero() else str(value), what=what, value=value
+        )
     # numpy scalars and other numbers that know how to become a float or int
     if hasattr(value, "dtype") and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
         item = value.item()
@@ -419,7 +421,7 @@ def parse_share(value: object, *, what: str, below_one: bool = False) -> Fractio
     bounds = "[0, 1)" if below_one else "[0, 1]"
     if share is None or share < 0:
         raise InvalidInputError(
-            f"{what} must be a share in {bounds} (0.05 or \"5%\"), got {_short(value)}"
+            f'{what} must be a share in {bounds} (0.05 or "5%"), got {_short(value)}'
         )
     if share > 1 or (below_one and share == 1):
         raise InvalidInputError(
@@ -512,10 +514,10 @@ def parse_list(value: object, *, what: str, length: int | None = None) -> list[A
 
 
 def parse_name(value: object, *, what: str) -> str:
-    """Read one name (a stage, a rep, a column): text, stripped and NFC-normalised.
+    r"""Read one name (a stage, a rep, a column): text, stripped and NFC-normalised.
 
     Invisible characters (zero-width spaces, joiners) are removed, so that
-    ``"won\\u200b"`` and ``"won "`` both read as ``"won"``.
+    ``"won\u200b"`` and ``"won "`` both read as ``"won"``.
 
     Examples
     --------
@@ -538,16 +540,16 @@ def parse_name(value: object, *, what: str) -> str:
 
 
 def parse_names(value: object, *, what: str, minimum: int = 0) -> tuple[str, ...]:
-    """Read a list of unique names, each read by :func:`parse_name`.
+    r"""Read a list of unique names, each read by :func:`parse_name`.
 
     Examples
     --------
     >>> parse_names(["demos ", "won"], what="stages")
     ('demos', 'won')
-    >>> parse_names(["won", "won\\u200b"], what="stages")
+    >>> parse_names(["won", "won\u200b"], what="stages")
     Traceback (most recent call last):
     ...
-    salesmath.errors.InvalidInputError: stages must be unique, got 'won' twice in ['won', 'won\\u200b']
+    salesmath.errors.InvalidInputError: stages must be unique, got 'won' twice in ['won', 'won\u200b']
     """
     items = parse_list(value, what=what)
     if len(items) < minimum:
@@ -754,7 +756,9 @@ _EXACT_STRING: Final = {
     "type": "string",
     "pattern": r"^\s*[0-9.eE+\-_,]+\s*(/\s*[0-9.eE+\-]+\s*)?$",
 }
-_SERIALIZER: Final = PlainSerializer(to_json_number, return_type=int | float | str, when_used="json")
+_SERIALIZER: Final = PlainSerializer(
+    to_json_number, return_type=int | float | str, when_used="json"
+)
 
 Rate = Annotated[
     Fraction,
