@@ -154,7 +154,7 @@ def test_spread_pace_adds_up_exactly_and_is_never_behind(count, periods):
     assert done == count
 
 
-@pytest.mark.parametrize("periods", [0, -1, 1.5, "13", True])
+@pytest.mark.parametrize("periods", [0, -1, 1.5, "thirteen", True])
 def test_pace_rejects_bad_periods(funnel, periods):
     with pytest.raises(InvalidInputError, match="periods must be a whole number >= 1"):
         funnel.plan(1000).pace(periods)
@@ -234,7 +234,7 @@ def make(**changes):
             ["1 in 50", "60%", "1/3", "1/2"],
             "rates must have one entry per conversion: 4 stages need 3, got 4",
         ),
-        ("60%", "rates must be a list with one entry per conversion, got '60%'"),
+        ("60%", "rates must be a list, got '60%' — write ['60%'] for one"),
     ],
 )
 def test_bad_rates_name_the_conversion_and_the_value(rates, message):
@@ -249,9 +249,9 @@ def test_bad_rates_name_the_conversion_and_the_value(rates, message):
     [
         (["won"], "at least 2 items"),
         ([], "at least 2 items"),
-        (["demos", "demos", "won"], "stage names must be unique, got 'demos' twice"),
-        (["demos", "", "won"], "stage names must not be empty, got '' at position 1"),
-        (["demos", "  ", "won"], "stage names must not be empty"),
+        (["demos", "demos", "won"], "stages must be unique, got 'demos' twice"),
+        (["demos", "", "won"], "stages[1] must be a non-empty name, got ''"),
+        (["demos", "  ", "won"], "stages[1] must be a non-empty name"),
         (["a", "b", "a_to_b"], "stage and conversion names must be unique, got 'a_to_b' twice"),
         ("demos", "valid tuple"),
         (["demos", 3, "won"], "valid string"),

@@ -8,53 +8,116 @@ pipeline, pace a plan, and check a sales team before hiring.
 ...                    rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
 >>> funnel.plan(250_000).counts
 {'activities': 750, 'discos': 15, 'demos': 9, 'won': 3}
+
+The public names are loaded lazily: ``import salesmath`` runs nothing but
+this module, and each name imports its module the first time it is used, so
+that apps and the command start fast.
 """
 
-from salesmath.capacity import (
-    DEFAULT_BENCHMARKS,
-    BenchmarkReport,
-    CapacityReport,
-    RoleBenchmark,
-    assess_capacity,
-    check_benchmarks,
-)
-from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError
-from salesmath.funnel import Funnel, Pace, Projection, QuotaPlan, Schedule, sales_velocity
-from salesmath.hiring import HiringPlan, hiring_plan
-from salesmath.probability import Observed, Simulation
-from salesmath.rates import parse_amount, parse_rate
-from salesmath.team import RepStats, Team, UnknownRepError
-from salesmath.thirds import MetricRow, ThirdsComparison, compare_thirds
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "BenchmarkReport",
-    "CapacityReport",
-    "DEFAULT_BENCHMARKS",
-    "Funnel",
-    "HiringPlan",
-    "InvalidInputError",
-    "MetricRow",
-    "Observed",
-    "Pace",
-    "Projection",
-    "QuotaPlan",
-    "RepStats",
-    "RoleBenchmark",
-    "SalesmathError",
-    "Schedule",
-    "Simulation",
-    "Team",
-    "ThirdsComparison",
-    "UnknownRepError",
-    "UnknownStageError",
-    "__version__",
-    "assess_capacity",
-    "check_benchmarks",
-    "compare_thirds",
-    "hiring_plan",
-    "parse_amount",
-    "parse_rate",
-    "sales_velocity",
-]
+# public name -> the module that defines it
+_WHERE: dict[str, str] = {
+    "Funnel": "funnel",
+    "sales_velocity": "funnel",
+    "QuotaPlan": "plans",
+    "Projection": "plans",
+    "Pace": "plans",
+    "Schedule": "plans",
+    "Amount": "numbers",
+    "Count": "numbers",
+    "Observed": "numbers",
+    "PositiveAmount": "numbers",
+    "Rate": "numbers",
+    "Share": "numbers",
+    "parse_amount": "numbers",
+    "parse_rate": "numbers",
+    "Simulation": "probability",
+    "RepStats": "team",
+    "Team": "team",
+    "MetricRow": "thirds",
+    "ThirdsComparison": "thirds",
+    "compare_thirds": "thirds",
+    "CapacityReport": "capacity",
+    "Recommendation": "capacity",
+    "RepCapacity": "capacity",
+    "Shortfall": "capacity",
+    "assess_capacity": "capacity",
+    "BenchmarkCheck": "capacity",
+    "BenchmarkReport": "capacity",
+    "DEFAULT_BENCHMARKS": "capacity",
+    "RoleBenchmark": "capacity",
+    "check_benchmarks": "capacity",
+    "HiringPlan": "hiring",
+    "hiring_plan": "hiring",
+    "ConfigError": "errors",
+    "InvalidInputError": "errors",
+    "LimitError": "errors",
+    "SalesmathError": "errors",
+    "UnknownMetricError": "errors",
+    "UnknownNameError": "errors",
+    "UnknownRepError": "errors",
+    "UnknownStageError": "errors",
+}
+
+__all__ = sorted([*_WHERE, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module the first time the name is used."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'salesmath' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"salesmath.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:
+    from salesmath.capacity import (
+        DEFAULT_BENCHMARKS,
+        BenchmarkCheck,
+        BenchmarkReport,
+        CapacityReport,
+        Recommendation,
+        RepCapacity,
+        RoleBenchmark,
+        Shortfall,
+        assess_capacity,
+        check_benchmarks,
+    )
+    from salesmath.errors import (
+        ConfigError,
+        InvalidInputError,
+        LimitError,
+        SalesmathError,
+        UnknownMetricError,
+        UnknownNameError,
+        UnknownRepError,
+        UnknownStageError,
+    )
+    from salesmath.funnel import Funnel, sales_velocity
+    from salesmath.hiring import HiringPlan, hiring_plan
+    from salesmath.numbers import (
+        Amount,
+        Count,
+        Observed,
+        PositiveAmount,
+        Rate,
+        Share,
+        parse_amount,
+        parse_rate,
+    )
+    from salesmath.plans import Pace, Projection, QuotaPlan, Schedule
+    from salesmath.probability import Simulation
+    from salesmath.team import RepStats, Team
+    from salesmath.thirds import MetricRow, ThirdsComparison, compare_thirds

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Final, Protocol
 
 __all__ = [
     "NONE",
@@ -139,16 +139,29 @@ def format_percent(value: Number | None, *, signed: bool = False) -> str:
     return f"{plus}{text}%"
 
 
-def format_rate(value: Fraction | None) -> str:
+class _Measured(Protocol):
+    successes: int
+    trials: int
+
+
+def format_rate(value: Fraction | _Measured | None) -> str:
     """Write a rate for people: a percentage, exact when it can be.
+
+    A rate measured from counts (an ``Observed``) prints with its counts, so
+    the sample size shows.
 
     Examples
     --------
     >>> format_rate(Fraction(3, 5)), format_rate(Fraction(1, 50)), format_rate(Fraction(1, 3))
     ('60%', '2%', '1/3 (33.3%)')
+    >>> from salesmath.numbers import Observed
+    >>> format_rate(Observed(150, 310))
+    '150 of 310 (48.4%)'
     """
     if value is None:
         return NONE
+    if not isinstance(value, Fraction):
+        return format_observed(value.successes, value.trials)
     percent = value * 100
     if _terminates(percent) and len(format_exact(percent)) <= 6:
         return f"{format_exact(percent)}%"

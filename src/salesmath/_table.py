@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, SupportsFloat
 
 from pydantic import BaseModel, ConfigDict
 
@@ -108,6 +108,8 @@ class Table:
         def raw(value: Any) -> Any:
             if isinstance(value, Fraction):
                 return value.numerator if value.denominator == 1 else float(value)
+            if isinstance(value, SupportsFloat) and not isinstance(value, int | float):
+                return float(value)  # a measured rate (Observed) is its rate, as a number
             return value
 
         records = [[raw(value) for value in row] for row in self.rows]
@@ -134,6 +136,22 @@ class TabularModel(BaseModel):
                 if isinstance(attribute, cached_property):
                     copy.__dict__.pop(name, None)
         return copy
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """Make a result from values already read and checked, without reading them again.
+
+        For salesmath's own calculations, which read every input once with
+        the readers in ``salesmath.numbers`` and then build their results:
+        the same as ``cls(**values)`` for valid values, without the cost of
+        validating them a second time.  Every field must be given.
+        """
+        self = cls.__new__(cls)
+        object.__setattr__(self, "__dict__", values)
+        object.__setattr__(self, "__pydantic_fields_set__", set(values))
+        object.__setattr__(self, "__pydantic_extra__", None)
+        object.__setattr__(self, "__pydantic_private__", None)
+        return self
 
     def table(self) -> Table:  # pragma: no cover - every result overrides it
         """Return the table this result reads as."""

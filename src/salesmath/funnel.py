@@ -9,101 +9,39 @@ between each pair of consecutive stages; and the average value of a won deal.
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    computed_field,
-    field_validator,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from salesmath import probability
+from salesmath._format import format_amount, format_exact, format_rate, format_times
+from salesmath._stages import check_stage_names, conversion_names
 from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.errors import InvalidInputError, UnknownStageError
-from salesmath.probability import Observed, Simulation
-from salesmath.rates import (
+from salesmath.numbers import (
     Amount,
-    Count,
+    Observed,
     PositiveAmount,
     Rate,
-    format_amount,
-    format_exact,
-    format_rate,
+    as_observed,
     parse_amount,
+    parse_choice,
+    parse_list,
+    parse_probability,
     parse_rate,
+    whole_or_exact,
 )
 
-__all__ = ["Funnel", "Pace", "Projection", "QuotaPlan", "Schedule", "sales_velocity"]
+if TYPE_CHECKING:
+    from salesmath.plans import Projection, QuotaPlan
+    from salesmath.probability import Simulation
+
+__all__ = ["Funnel", "Rounding", "check_stage_names", "sales_velocity"]
 
 Rounding = Literal["ceil", "none"]
-PaceRounding = Literal["ceil", "spread", "none"]
-
-
-def _choice(value: object, choices: tuple[str, ...], *, what: str) -> str:
-    if value not in choices:
-        options = ", ".join(repr(c) for c in choices)
-        raise InvalidInputError(f"{what} must be one of {options}, got {value!r}")
-    return str(value)
-
-
-def check_stage_names(stages: Sequence[str], *, reserved: Collection[str] = ()) -> tuple[str, ...]:
-    """Check stage names: non-empty, none `reserved`, and one vocabulary.
-
-    Stage names and the conversion names ``"<upper>_to_<lower>"`` made from
-    them must all differ, so that every name means one thing.  Used by
-    :class:`Funnel` and :class:`~salesmath.Team`.
-
-    Raises
-    ------
-    ValueError
-        Naming the first name that breaks a rule.
-
-    Examples
-    --------
-    >>> check_stage_names(["a", "b", "a_to_b"])
-    Traceback (most recent call last):
-    ...
-    ValueError: stage and conversion names must be unique, got 'a_to_b' twice in stages ['a', 'b', 'a_to_b']
-    """
-    for i, name in enumerate(stages):
-        if not name.strip():
-            raise ValueError(f"stage names must not be empty, got {name!r} at position {i}")
-        if name in reserved:
-            raise ValueError(
-                f"stage name {name!r} is taken by a rep field or metric; rename the stage "
-                f"(reserved: {', '.join(sorted(reserved))})"
-            )
-    seen: set[str] = set()
-    for name in stages:
-        if name in seen:
-            raise ValueError(f"stage names must be unique, got {name!r} twice in {list(stages)}")
-        seen.add(name)
-    for name in (f"{a}_to_{b}" for a, b in itertools.pairwise(stages)):
-        if name in seen:
-            raise ValueError(
-                f"stage and conversion names must be unique, got {name!r} twice "
-                f"in stages {list(stages)}"
-            )
-        seen.add(name)
-    return tuple(stages)
-
-
-def _whole_or_exact(value: Fraction) -> int | Fraction:
-    """Return a whole fraction as an int, so that whole counts print as ints."""
-    return value.numerator if value.denominator == 1 else value
-
-
-def _times(value: Fraction) -> str:
-    return f"{format_amount(value)}×"
 
 
 def sales_velocity(
@@ -147,6 +85,16 @@ def sales_velocity(
     )
 
 
+def _observed_rate(observed: Observed, *, what: str) -> Fraction:
+    """Return the rate a funnel plans with for a measured rate: successes / trials, if > 0."""
+    if observed.successes == 0:
+        raise InvalidInputError(
+            f"{what} measured as {observed} is 0, and a funnel needs every rate > 0; "
+            f"wait for a first conversion or give an assumed rate such as '1 in 20'"
+        )
+    return observed.rate
+
+
 class Funnel(TabularModel):
     """A sales funnel: stages top to bottom, conversion rates and deal size.
 
@@ -187,7 +135,7 @@ class Funnel(TabularModel):
     Funnel(stages=['activities', 'discos', 'demos', 'won'], rates=['0.02', '0.6', '1/3'], deal_size=84000)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     stages: tuple[str, ...] = Field(
         min_length=2, description="stage names, top to bottom; the last is won deals"
@@ -218,7 +166,7 @@ class Funnel(TabularModel):
         if isinstance(rates, str | bytes | Mapping) or not isinstance(rates, Iterable):
             return data
         items = list(rates)
-        seen = [probability.as_observed(item, what=f"rates[{i}]") for i, item in enumerate(items)]
+        seen = [as_observed(item, what=f"rates[{i}]") for i, item in enumerate(items)]
         if all(entry is None for entry in seen):
             return {**data, "rates": items}
         if data.get("observed") is not None:
@@ -236,9 +184,7 @@ class Funnel(TabularModel):
     @classmethod
     def _per_conversion(cls, value: Any, info: ValidationInfo, *, what: str) -> list[Any]:
         """Check that `value` is a list with one entry per conversion."""
-        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-            raise ValueError(f"{what} must be a list with one entry per conversion, got {value!r}")
-        items = list(value)
+        items = parse_list(value, what=what)
         stages = info.data.get("stages")
         if stages is not None and len(items) != len(stages) - 1:
             raise ValueError(
@@ -258,7 +204,7 @@ class Funnel(TabularModel):
             else [f"rates[{i}]" for i in range(len(items))]
         )
         return [
-            probability.observed_rate(item, what=name)
+            _observed_rate(item, what=name)
             if isinstance(item, Observed)
             else parse_rate(item, what=name)
             for item, name in zip(items, names, strict=True)
@@ -324,7 +270,22 @@ class Funnel(TabularModel):
         >>> Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"], deal_size=1).conversions
         ('discos_to_demos', 'demos_to_won')
         """
-        return tuple(f"{a}_to_{b}" for a, b in zip(self.stages, self.stages[1:], strict=False))
+        return conversion_names(self.stages)
+
+    @cached_property
+    def _kernel(self) -> tuple[tuple[int, ...], tuple[int, ...], int, int]:
+        """The rates and deal size as integers for the exact kernel: nums, dens, size."""
+        return (
+            tuple(rate.numerator for rate in self.rates),
+            tuple(rate.denominator for rate in self.rates),
+            self.deal_size.numerator,
+            self.deal_size.denominator,
+        )
+
+    def _rate_cells(self) -> list[Fraction | Observed]:
+        """Each rate as a table shows it: the measurement when there is one."""
+        observed = self.observed or (None,) * len(self.rates)
+        return [r if seen is None else seen for r, seen in zip(self.rates, observed, strict=True)]
 
     @property
     def cycle_days(self) -> Fraction | None:
@@ -440,15 +401,20 @@ class Funnel(TabularModel):
         >>> funnel.plan(21_000, confidence=0.9).counts
         {'demos': 74, 'won': 21}
         """
+        from salesmath.plans import QuotaPlan
+
         amount = parse_amount(quota, what="quota")
-        _choice(rounding, ("ceil", "none"), what="rounding")
-        chance = None if confidence is None else probability.parse_confidence(confidence)
-        if chance is not None and rounding == "none":
+        mode = parse_choice(rounding, ("ceil", "none"), what="rounding")
+        if confidence is None:
+            # every value is read: build the plan without reading them again
+            return QuotaPlan.trusted(funnel=self, quota=amount, rounding=mode, confidence=None)
+        chance = float(parse_probability(confidence))
+        if mode == "none":
             raise InvalidInputError(
                 "confidence= plans whole counts; it cannot be combined with rounding='none' "
                 "(expected fractional counts): leave rounding out"
             )
-        plan = QuotaPlan(funnel=self, quota=amount, rounding=rounding, confidence=chance)
+        plan = QuotaPlan.trusted(funnel=self, quota=amount, rounding=mode, confidence=chance)
         plan.counts  # noqa: B018 - a confidence no count reaches says so here, not later
         return plan
 
@@ -475,9 +441,11 @@ class Funnel(TabularModel):
         >>> projection.counts, projection.bookings
         ({'activities': 750, 'discos': 15, 'demos': 9, 'won': 3}, Fraction(252000, 1))
         """
+        from salesmath.plans import Projection
+
         amount = parse_amount(volume, what="volume")
         start = self.stages[0] if stage is None else self.stages[self.index(stage)]
-        return Projection(funnel=self, volume=amount, stage=start)
+        return Projection.trusted(funnel=self, volume=amount, stage=start)
 
     def attainment_probability(
         self, quota: object, volume: object, *, stage: str | None = None
@@ -517,6 +485,8 @@ class Funnel(TabularModel):
         >>> round(funnel.attainment_probability(250_000, 9, stage="demos"), 3)
         0.623
         """
+        from salesmath import probability
+
         return probability.attainment_probability(self, quota, volume, stage=stage)
 
     def simulate(
@@ -576,6 +546,8 @@ class Funnel(TabularModel):
         >>> funnel.simulate(9, stage="demos", seed=1, deal_sizes=[60_000, 90_000]).quantile(0.5)
         210000.0
         """
+        from salesmath import probability
+
         return probability.simulate(
             self,
             volume,
@@ -608,18 +580,19 @@ class Funnel(TabularModel):
     def table(self) -> Table:
         """Return the funnel as a table: each stage's rate to the next, days and coverage."""
         rows = []
+        rates = self._rate_cells()
         for i, stage in enumerate(self.stages):
             last = i == len(self.rates)
-            rate = None if last else self.rates[i]
+            rate = None if last else rates[i]
             days = None if last or self.days is None else self.days[i]
             rows.append((stage, rate, days, self.coverage(stage)))
         return Table(
             title=f"Funnel, deal size {format_amount(self.deal_size)}",
             columns=(
                 Column("stage", align="left"),
-                Column("to next", lambda r: "—" if r is None else format_rate(r)),
+                Column("to next", format_rate),
                 Column("days", plain),
-                Column("coverage", _times),
+                Column("coverage", format_times),
             ),
             rows=rows,
             notes=self._observed_notes(),
@@ -642,503 +615,8 @@ class Funnel(TabularModel):
             format_exact(rate) if seen is None else str(seen)
             for rate, seen in zip(self.rates, observed, strict=True)
         ]
-        days = "" if self.days is None else f", days={[_whole_or_exact(d) for d in self.days]}"
+        days = "" if self.days is None else f", days={[whole_or_exact(d) for d in self.days]}"
         return (
             f"Funnel(stages={list(self.stages)}, rates={rates}, "
             f"deal_size={format_exact(self.deal_size)}{days})"
         )
-
-
-def _format_count(value: int | Fraction) -> str:
-    return format_amount(value)
-
-
-def _percent(chance: float) -> str:
-    """Write a confidence as people give it: 0.9 as 90%, 0.975 as 97.5%."""
-    return f"{chance * 100:.10g}%"
-
-
-class QuotaPlan(TabularModel):
-    """The count each stage needs to reach a quota.
-
-    Made by :meth:`Funnel.plan`.  ``plan.counts`` maps each stage to its
-    count, top to bottom, and ``plan[stage]`` is the same.
-
-    Examples
-    --------
-    >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
-    ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
-    >>> plan = funnel.plan(250_000)
-    >>> plan["demos"], plan.deals, plan.bookings
-    (9, 3, Fraction(252000, 1))
-    >>> plan
-    QuotaPlan(quota=250000, rounding='ceil', counts={'activities': 750, 'discos': 15, 'demos': 9, 'won': 3})
-    >>> print(plan)
-    Plan for quota 250,000: 3 deals at 84,000 book 252,000
-    stage       count      to next  coverage
-    ----------  -----  -----------  --------
-    activities    750           2%      250×
-    discos         15          60%        5×
-    demos           9  1/3 (33.3%)        3×
-    won             3            —        1×
-    Chance to reach quota from 750 activities: 57.7% (conversions independent, deal size fixed).
-
-    A plan at 90% confidence:
-
-    >>> print(funnel.plan(250_000, confidence=0.9))
-    Plan for quota 250,000 at 90% confidence: 3 deals at 84,000 book 252,000
-    stage       count      to next  coverage
-    ----------  -----  -----------  --------
-    activities  1,329           2%      250×
-    discos         25          60%        5×
-    demos          15  1/3 (33.3%)        3×
-    won             3            —        1×
-    Each stage's count alone wins 3 deals with at least 90% chance.
-    Chance to reach quota from 1,329 activities: 90.0% (conversions independent, deal size fixed).
-    """
-
-    funnel: Funnel
-    quota: Amount
-    rounding: Rounding = "ceil"
-    confidence: Annotated[float, Field(gt=0, lt=1)] | None = None
-
-    @field_validator("confidence", mode="before")
-    @classmethod
-    def _parse_confidence(cls, value: Any) -> float | None:
-        return None if value is None else probability.parse_confidence(value)
-
-    @model_validator(mode="after")
-    def _check_confidence(self) -> Self:
-        if self.confidence is not None and self.rounding == "none":
-            raise ValueError(
-                "confidence plans whole counts; it cannot be combined with rounding='none'"
-            )
-        return self
-
-    @computed_field  # type: ignore[prop-decorator]
-    @cached_property
-    def counts(self) -> dict[str, Count]:
-        """Count per stage, top to bottom."""
-        stages, rates = self.funnel.stages, self.funnel.rates
-        needed: Fraction = self.quota / self.funnel.deal_size
-        if self.confidence is not None:
-            return dict(
-                probability.confidence_counts(
-                    self.funnel, math.ceil(needed), confidence=self.confidence
-                )
-            )
-        counts: list[Fraction] = [
-            Fraction(math.ceil(needed)) if self.rounding == "ceil" else needed
-        ]
-        for rate in reversed(rates):
-            above = counts[-1] / rate
-            counts.append(Fraction(math.ceil(above)) if self.rounding == "ceil" else above)
-        return {s: _whole_or_exact(c) for s, c in zip(stages, reversed(counts), strict=True)}
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def deals(self) -> Count:
-        """Won deals planned: the count at the last stage."""
-        return self.counts[self.funnel.stages[-1]]
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def bookings(self) -> Amount:
-        """Expected bookings of the planned deals: ``deals × deal_size``."""
-        return self.deals * self.funnel.deal_size
-
-    def __getitem__(self, stage: str) -> int | Fraction:
-        self.funnel.index(stage)
-        return self.counts[stage]
-
-    def attainment_probability(self) -> float:
-        """Return the chance that the plan's top-stage count reaches the quota.
-
-        See :meth:`Funnel.attainment_probability`: exact, deal size fixed,
-        conversions independent.
-
-        Raises
-        ------
-        InvalidInputError
-            For a plan with ``rounding="none"``: expected fractional counts
-            have no probability; plan with whole counts.
-
-        Examples
-        --------
-        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
-        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
-        >>> round(funnel.plan(250_000).attainment_probability(), 3)
-        0.577
-        >>> funnel.plan(250_000, confidence=0.9).attainment_probability() >= 0.9
-        True
-        """
-        if self.rounding == "none":
-            raise InvalidInputError(
-                "a plan with rounding='none' has expected fractional counts and no "
-                "attainment probability; plan with rounding='ceil' (the default)"
-            )
-        top = self.funnel.stages[0]
-        return probability.attainment_probability(self.funnel, self.quota, self.counts[top])
-
-    def pace(self, periods: int, *, rounding: str = "spread", unit: str = "period") -> Pace:
-        """Split the plan into per-period targets (weeks of a quarter, say).
-
-        Parameters
-        ----------
-        periods
-            How many periods, >= 1 (13 weeks in a quarter).
-        rounding
-            ``"ceil"`` (default): every period the same whole target, the
-            smallest that reaches the plan, so the periods may add up to a
-            little more.  ``"spread"``: whole targets that add up to the plan
-            exactly, the larger ones first, so that by the end of period k
-            at least ``ceil(k × count / periods)`` is done.  ``"none"``: the
-            exact share, ``count / periods``.
-        unit
-            What a period is called in tables (``"week"``).
-
-        Returns
-        -------
-        Pace
-
-        Examples
-        --------
-        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
-        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
-        >>> pace = funnel.plan(250_000).pace(13, unit="week")
-        >>> pace.targets[0]
-        {'activities': 58, 'discos': 2, 'demos': 1, 'won': 1}
-        >>> funnel.plan(250_000).pace(13, rounding="spread").totals()
-        {'activities': 750, 'discos': 15, 'demos': 9, 'won': 3}
-        """
-        if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
-            raise InvalidInputError(f"periods must be a whole number >= 1, got {periods!r}")
-        mode = _choice(rounding, ("ceil", "spread", "none"), what="rounding")
-        return Pace(plan=self, periods=periods, rounding=mode, unit=unit)
-
-    @overload
-    def per_rep(self, reps: int) -> QuotaPlan: ...
-
-    @overload
-    def per_rep(self, reps: Mapping[str, object]) -> dict[str, QuotaPlan]: ...
-
-    def per_rep(self, reps: int | Mapping[str, object]) -> QuotaPlan | dict[str, QuotaPlan]:
-        """Split the quota between reps and plan each rep's share.
-
-        Each rep needs whole deals of their own, so the reps' plans together
-        may need more than the team plan.
-
-        Parameters
-        ----------
-        reps
-            A number of reps sharing the quota equally, or a mapping of rep
-            name to quota weight (their shares are proportional to it).
-
-        Returns
-        -------
-        QuotaPlan or dict of str to QuotaPlan
-            One rep's plan for an equal split; each rep's plan otherwise.
-
-        Examples
-        --------
-        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
-        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
-        >>> funnel.plan(252_000).per_rep(3).counts
-        {'activities': 250, 'discos': 5, 'demos': 3, 'won': 1}
-        >>> {rep: p.deals for rep, p in funnel.plan(504_000).per_rep({"ana": 2, "bo": 1}).items()}
-        {'ana': 4, 'bo': 2}
-        """
-        if isinstance(reps, Mapping):
-            weights = {
-                rep: parse_amount(w, what=f"weight of rep {rep!r}") for rep, w in reps.items()
-            }
-            total = sum(weights.values(), Fraction(0))
-            if total == 0:
-                raise InvalidInputError(
-                    f"rep weights must add up to more than 0, got {dict(reps)!r}"
-                )
-            return {rep: self._replan(self.quota * w / total) for rep, w in weights.items()}
-        if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-            raise InvalidInputError(
-                f"reps must be a whole number >= 1 or a mapping of rep to weight, got {reps!r}"
-            )
-        return self._replan(self.quota / reps)
-
-    def _replan(self, quota: Fraction) -> QuotaPlan:
-        return QuotaPlan(
-            funnel=self.funnel, quota=quota, rounding=self.rounding, confidence=self.confidence
-        )
-
-    def schedule(self, close_by: date | str) -> Schedule:
-        """Say by which date each stage's volume must be reached to close by `close_by`.
-
-        Needs a funnel with `days`.  A stage's date is `close_by` minus the
-        typical days from that stage to won, rounded up to whole days.
-
-        Parameters
-        ----------
-        close_by
-            The date the deals must close by (a ``date`` or ``"YYYY-MM-DD"``).
-
-        Returns
-        -------
-        Schedule
-
-        Examples
-        --------
-        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
-        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000, days=[14, 7, 30])
-        >>> funnel.plan(250_000).schedule("2026-12-31").due["activities"]
-        datetime.date(2026, 11, 10)
-        """
-        self.funnel.days_to_close(self.funnel.stages[0])  # says clearly when there are no days
-        if isinstance(close_by, str):
-            try:
-                close_by = date.fromisoformat(close_by)
-            except ValueError:
-                raise InvalidInputError(
-                    f"close_by must be a date as YYYY-MM-DD, got {close_by!r}"
-                ) from None
-        if not isinstance(close_by, date):
-            raise InvalidInputError(f"close_by must be a date as YYYY-MM-DD, got {close_by!r}")
-        return Schedule(plan=self, close_by=close_by)
-
-    def table(self) -> Table:
-        """Return the plan as a table: count, rate to next stage and coverage per stage."""
-        funnel = self.funnel
-        rows = [
-            (
-                stage,
-                self.counts[stage],
-                funnel.rates[i] if i < len(funnel.rates) else None,
-                funnel.coverage(stage),
-            )
-            for i, stage in enumerate(funnel.stages)
-        ]
-        notes = funnel._observed_notes()
-        if self.rounding == "none":
-            notes.append("Counts are exact expected values (rounding='none').")
-        confident = ""
-        if self.confidence is not None:
-            confident = f" at {_percent(self.confidence)} confidence"
-            notes.append(
-                f"Each stage's count alone wins {format_amount(self.deals)} deals with at least "
-                f"{_percent(self.confidence)} chance."
-            )
-        if self.rounding != "none":
-            top = funnel.stages[0]
-            uncertain = "" if funnel.observed is None else ", measured rates uncertain"
-            notes.append(
-                f"Chance to reach quota from {format_amount(self.counts[top])} {top}: "
-                f"{probability.format_probability(self.attainment_probability())} "
-                f"(conversions independent{uncertain}, deal size fixed)."
-            )
-        return Table(
-            title=(
-                f"Plan for quota {format_amount(self.quota)}{confident}: "
-                f"{format_amount(self.deals)} deals "
-                f"at {format_amount(funnel.deal_size)} book {format_amount(self.bookings)}"
-            ),
-            columns=(
-                Column("stage", align="left"),
-                Column("count", _format_count),
-                Column("to next", lambda r: "—" if r is None else format_rate(r)),
-                Column("coverage", _times),
-            ),
-            rows=rows,
-            notes=notes,
-        )
-
-    def __repr__(self) -> str:
-        counts = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.counts.items())
-        confidence = "" if self.confidence is None else f"confidence={self.confidence}, "
-        return (
-            f"QuotaPlan(quota={format_exact(self.quota)}, rounding={self.rounding!r}, "
-            f"{confidence}counts={{{counts}}})"
-        )
-
-
-class Projection(TabularModel):
-    """What a volume entering the funnel at a stage is expected to give.
-
-    Made by :meth:`Funnel.project`.  ``counts`` are exact expected counts at
-    `stage` and every stage below it.
-
-    Examples
-    --------
-    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"], deal_size=84_000)
-    >>> funnel.project(10)
-    Projection(volume=10, stage='discos', counts={'discos': 10, 'demos': 6, 'won': 2}, bookings=168000)
-    """
-
-    funnel: Funnel
-    volume: Amount
-    stage: str
-
-    @computed_field  # type: ignore[prop-decorator]
-    @cached_property
-    def counts(self) -> dict[str, Count]:
-        """Expected count at `stage` and below, top to bottom."""
-        start = self.funnel.index(self.stage)
-        return {
-            lower: _whole_or_exact(self.volume * self.funnel.rate(self.stage, lower))
-            for lower in self.funnel.stages[start:]
-        }
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def deals(self) -> Count:
-        """Expected won deals."""
-        return self.counts[self.funnel.stages[-1]]
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def bookings(self) -> Amount:
-        """Expected bookings: expected deals × deal size."""
-        return self.deals * self.funnel.deal_size
-
-    def __getitem__(self, stage: str) -> int | Fraction:
-        if self.funnel.index(stage) < self.funnel.index(self.stage):
-            raise InvalidInputError(
-                f"stage {stage!r} is above {self.stage!r}, where this projection starts"
-            )
-        return self.counts[stage]
-
-    def table(self) -> Table:
-        """Return the projection as a table of expected counts."""
-        return Table(
-            title=(
-                f"Projection of {format_amount(self.volume)} {self.stage}: "
-                f"{format_amount(self.deals)} deals expected, bookings {format_amount(self.bookings)}"
-            ),
-            columns=(Column("stage", align="left"), Column("expected", _format_count)),
-            rows=list(self.counts.items()),
-        )
-
-    def __repr__(self) -> str:
-        counts = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.counts.items())
-        return (
-            f"Projection(volume={format_exact(self.volume)}, stage={self.stage!r}, "
-            f"counts={{{counts}}}, bookings={format_exact(self.bookings)})"
-        )
-
-
-class Pace(TabularModel):
-    """A plan split into per-period targets.  Made by :meth:`QuotaPlan.pace`.
-
-    Examples
-    --------
-    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"], deal_size=84_000)
-    >>> print(funnel.plan(250_000).pace(4, rounding="spread", unit="week"))
-    Pace of quota 250,000 over 4 weeks (rounding='spread')
-    week   discos  demos  won
-    -----  ------  -----  ---
-    1           4      3    1
-    2           4      2    1
-    3           4      2    1
-    4           3      2    0
-    total      15      9    3
-    """
-
-    plan: QuotaPlan
-    periods: Annotated[int, Field(ge=1)]
-    rounding: PaceRounding = "spread"
-    unit: str = "period"
-
-    @computed_field  # type: ignore[prop-decorator]
-    @cached_property
-    def targets(self) -> list[dict[str, Count]]:
-        """Per period, the target at each stage."""
-        n = self.periods
-        columns: dict[str, list[int | Fraction]] = {}
-        for stage, count in self.plan.counts.items():
-            share = Fraction(count) / n
-            if self.rounding == "ceil":
-                columns[stage] = [math.ceil(share)] * n
-            elif self.rounding == "spread":
-                done = [math.ceil(share * k) for k in range(n + 1)]
-                columns[stage] = [done[k + 1] - done[k] for k in range(n)]
-            else:
-                columns[stage] = [_whole_or_exact(share)] * n
-        return [{stage: values[k] for stage, values in columns.items()} for k in range(n)]
-
-    def totals(self) -> dict[str, int | Fraction]:
-        """Add up the targets over all periods, per stage."""
-        return {
-            stage: _whole_or_exact(sum((Fraction(t[stage]) for t in self.targets), Fraction(0)))
-            for stage in self.plan.counts
-        }
-
-    def table(self) -> Table:
-        """Return one row per period and a total row."""
-        stages = list(self.plan.counts)
-        rows: list[tuple[Any, ...]] = [
-            (str(k + 1), *(t[s] for s in stages)) for k, t in enumerate(self.targets)
-        ]
-        rows.append(("total", *self.totals().values()))
-        return Table(
-            title=(
-                f"Pace of quota {format_amount(self.plan.quota)} over {self.periods} "
-                f"{self.unit}s (rounding={self.rounding!r})"
-            ),
-            columns=(Column(self.unit, align="left"), *(Column(s, _format_count) for s in stages)),
-            rows=rows,
-        )
-
-    def __repr__(self) -> str:
-        first = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.targets[0].items())
-        return f"Pace(periods={self.periods}, rounding={self.rounding!r}, first={{{first}}})"
-
-
-class Schedule(TabularModel):
-    """The date by which each stage's volume must be reached to close in time.
-
-    Made by :meth:`QuotaPlan.schedule`.
-
-    Examples
-    --------
-    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"],
-    ...                 deal_size=84_000, days=[7, 30])
-    >>> print(funnel.plan(250_000).schedule("2026-12-31"))
-    Schedule to close 3 deals by 2026-12-31
-    stage   count  reach by    days before close
-    ------  -----  ----------  -----------------
-    discos     15  2026-11-24                 37
-    demos       9  2026-12-01                 30
-    won         3  2026-12-31                  0
-    """
-
-    plan: QuotaPlan
-    close_by: date
-
-    @computed_field  # type: ignore[prop-decorator]
-    @cached_property
-    def due(self) -> dict[str, date]:
-        """Per stage, the date by which its count must be reached."""
-        return {s: self.close_by - timedelta(days=d) for s, d in self._lead_days().items()}
-
-    def _lead_days(self) -> dict[str, int]:
-        funnel = self.plan.funnel
-        return {s: math.ceil(funnel.days_to_close(s)) for s in funnel.stages}
-
-    def table(self) -> Table:
-        """Return one row per stage: count, date and days before close."""
-        lead = self._lead_days()
-        return Table(
-            title=f"Schedule to close {format_amount(self.plan.deals)} deals by {self.close_by}",
-            columns=(
-                Column("stage", align="left"),
-                Column("count", _format_count),
-                Column("reach by", align="left"),
-                Column("days before close"),
-            ),
-            rows=[(s, self.plan.counts[s], self.due[s].isoformat(), lead[s]) for s in self.due],
-        )
-
-    def __repr__(self) -> str:
-        due = ", ".join(f"{s!r}: '{d.isoformat()}'" for s, d in self.due.items())
-        return f"Schedule(close_by='{self.close_by.isoformat()}', due={{{due}}})"
-
-
-# Simulation refers to Funnel, which refers to Observed from the same module.
-Simulation.model_rebuild(_types_namespace={"Funnel": Funnel})

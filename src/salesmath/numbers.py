@@ -675,6 +675,9 @@ class Observed(BaseModel):
         """The Beta posterior's parameters under a uniform prior: ``(s + 1, t - s + 1)``."""
         return self.successes + 1, self.trials - self.successes + 1
 
+    def __float__(self) -> float:
+        return self.successes / self.trials
+
     def __str__(self) -> str:
         return f"{self.successes} of {self.trials}"
 

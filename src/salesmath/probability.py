@@ -21,27 +21,39 @@ binomial, beta-binomial), imported when first needed so that
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from salesmath._format import format_amount, format_percent, format_probability
 from salesmath._table import Column, Table, TabularModel
-from salesmath.errors import InvalidInputError
-from salesmath.rates import PositiveAmount, format_amount, parse_amount, parse_rate
+from salesmath.errors import InvalidInputError, LimitError
+from salesmath.funnel import Funnel
+from salesmath.numbers import (
+    Observed,
+    PositiveAmount,
+    as_observed,
+    parse_amount,
+    parse_list,
+    parse_probability,
+    parse_share,
+    parse_whole,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from salesmath.funnel import Funnel
-
 __all__ = [
+    "MAX_CONFIDENCE_DEALS",
+    "MAX_DEAL_SIZE_CV",
+    "MAX_DRAWS",
     "Observed",
     "Simulation",
+    "as_observed",
     "attainment_probability",
     "confidence_counts",
     "format_probability",
@@ -49,216 +61,37 @@ __all__ = [
     "simulate",
 ]
 
-_OBSERVED_RE: Final = re.compile(r"\s*(\d+)\s+of\s+(\d+)\s*", re.IGNORECASE)
 _MAX_COUNT: Final = 2**53
 """Counts beyond this are not exact in floating point; no confidence plan goes further."""
 _MAX_MEASURED_COUNT: Final = 10**8
 """The largest count a confidence plan tries when rates are measured (uncertain)."""
-
-
-def _whole(value: object, *, what: str) -> int:
-    """Read a whole number >= 0 (an int, or an amount that is whole)."""
-    if isinstance(value, bool):
-        raise InvalidInputError(f"{what} must be a whole number >= 0, got {value!r}")
-    amount = parse_amount(value, what=what)
-    if amount.denominator != 1:
-        raise InvalidInputError(
-            f"{what} must be a whole number >= 0 for a probability, got {value!r}; "
-            f"round it to a whole count first"
-        )
-    return amount.numerator
-
-
-def _check_observed(successes: object, trials: object) -> tuple[int, int]:
-    if isinstance(successes, bool) or not isinstance(successes, int):
-        raise ValueError(f"successes must be a whole number, got {successes!r}")
-    if isinstance(trials, bool) or not isinstance(trials, int):
-        raise ValueError(f"trials must be a whole number, got {trials!r}")
-    if trials < 1:
-        raise ValueError(f"trials must be at least 1, got {trials!r}")
-    if not 0 <= successes <= trials:
-        raise ValueError(
-            f"successes must be between 0 and trials ({trials}), got {successes!r}: "
-            f"{successes} of {trials} cannot happen — write the wins first, '3 of 9'"
-        )
-    return successes, trials
-
-
-class Observed(BaseModel):
-    """A conversion rate as it was measured: `successes` out of `trials`.
-
-    Give one in a funnel's rates (``Observed(3, 9)`` or the string
-    ``"3 of 9"``) when a rate comes from few deals.  The funnel plans with the
-    observed rate, ``successes / trials``; probabilities and simulations
-    treat the true rate as uncertain, with the Beta posterior of a uniform
-    prior (every rate from 0 to 1 equally likely before any deal was seen):
-    ``Beta(successes + 1, trials - successes + 1)``.
-
-    Parameters
-    ----------
-    successes
-        How many converted, a whole number from 0 to `trials`.
-    trials
-        How many were tried, a whole number >= 1.
-
-    Examples
-    --------
-    >>> seen = Observed(3, 9)
-    >>> seen, str(seen), seen.rate
-    (Observed(3, 9), '3 of 9', Fraction(1, 3))
-    >>> seen.posterior
-    (4, 7)
-    >>> Observed.model_validate("2 of 5")
-    Observed(2, 5)
-    >>> Observed(10, 9)
-    Traceback (most recent call last):
-    ...
-    pydantic_core._pydantic_core.ValidationError: 1 validation error for Observed
-    ...
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    successes: int = Field(ge=0, description="how many converted")
-    trials: int = Field(ge=1, description="how many were tried")
-
-    def __init__(self, successes: Any = None, trials: Any = None, /, **data: Any) -> None:
-        if successes is not None:
-            data["successes"] = successes
-        if trials is not None:
-            data["trials"] = trials
-        super().__init__(**data)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            match = _OBSERVED_RE.fullmatch(data)
-            if match is None:
-                raise ValueError(
-                    f"an observed rate reads 'successes of trials', '3 of 9'; got {data!r}"
-                )
-            return {"successes": int(match[1]), "trials": int(match[2])}
-        if isinstance(data, Mapping):
-            _check_observed(data.get("successes"), data.get("trials"))
-        return data
-
-    @property
-    def rate(self) -> Fraction:
-        """The observed rate, ``successes / trials``, exactly."""
-        return Fraction(self.successes, self.trials)
-
-    @property
-    def posterior(self) -> tuple[int, int]:
-        """The Beta posterior's parameters under a uniform prior: ``(s + 1, t - s + 1)``."""
-        return self.successes + 1, self.trials - self.successes + 1
-
-    def __str__(self) -> str:
-        return f"{self.successes} of {self.trials}"
-
-    def __repr__(self) -> str:
-        return f"Observed({self.successes}, {self.trials})"
-
-
-def as_observed(value: object, *, what: str = "rate") -> Observed | None:
-    """Return `value` as an :class:`Observed` when it is one or reads ``"k of n"``, else None.
-
-    Raises
-    ------
-    InvalidInputError
-        If `value` reads ``"k of n"`` with ``k > n``.
-
-    Examples
-    --------
-    >>> as_observed("3 of 9"), as_observed("1 in 50")
-    (Observed(3, 9), None)
-    """
-    if isinstance(value, Observed):
-        return value
-    if isinstance(value, str) and (match := _OBSERVED_RE.fullmatch(value)):
-        try:
-            successes, trials = _check_observed(int(match[1]), int(match[2]))
-        except ValueError as exc:
-            raise InvalidInputError(f"{what} {value!r}: {exc}") from None
-        return Observed(successes, trials)
-    return None
-
-
-def observed_rate(observed: Observed, *, what: str = "rate") -> Fraction:
-    """Return the rate a funnel plans with for a measured rate: successes / trials.
-
-    Raises
-    ------
-    InvalidInputError
-        If nothing converted: a rate of 0 plans nothing.
-
-    Examples
-    --------
-    >>> observed_rate(Observed(3, 9))
-    Fraction(1, 3)
-    """
-    if observed.successes == 0:
-        raise InvalidInputError(
-            f"{what} measured as {observed} is 0, and a funnel needs every rate > 0; "
-            f"wait for a first conversion or give an assumed rate such as '1 in 20'"
-        )
-    return observed.rate
+MAX_CONFIDENCE_DEALS: Final = 10**7
+"""The most won deals a confidence plan or an exact probability is worked out for."""
+MAX_DRAWS: Final = 10_000_000
+"""The most draws one simulation makes (two arrays of 80 MB each)."""
+MAX_DEAL_SIZE_CV: Final = 1000
+"""The largest coefficient of variation of a simulated deal size."""
 
 
 def parse_confidence(value: object) -> float:
-    """Read a confidence: a probability strictly between 0 and 1.
-
-    Accepts what a rate accepts (``0.9``, ``"90%"``, ``Fraction(9, 10)``),
-    but not 1: no plan is certain.
-
-    Raises
-    ------
-    InvalidInputError
-        If `value` is not a number in (0, 1), is NaN, or is a bool.
+    """Read a confidence: a probability strictly between 0 and 1, as a float.
 
     Examples
     --------
     >>> parse_confidence("90%"), parse_confidence(0.95)
     (0.9, 0.95)
-    >>> parse_confidence(1)
-    Traceback (most recent call last):
-    ...
-    salesmath.errors.InvalidInputError: confidence must be a probability strictly between 0 and 1, such as 0.9 or "90%", got 1 — no count makes a plan certain; use 0.99 for near certainty
     """
-    rule = 'confidence must be a probability strictly between 0 and 1, such as 0.9 or "90%"'
-    try:
-        rate = parse_rate(value, what="confidence")
-    except InvalidInputError:
-        raise InvalidInputError(f"{rule}, got {value!r}") from None
-    chance = float(rate)
-    if chance >= 1.0:
-        raise InvalidInputError(
-            f"{rule}, got {value!r} — no count makes a plan certain; use 0.99 for near certainty"
+    return float(parse_probability(value, what="confidence"))
+
+
+def _check_deals(deals: int) -> int:
+    if deals > MAX_CONFIDENCE_DEALS:
+        raise LimitError(
+            f"exact probabilities and confidence plans are worked out for at most "
+            f"{MAX_CONFIDENCE_DEALS:,} won deals (salesmath's limit), and this quota needs "
+            f"{deals:,}; plan without confidence=, or simulate"
         )
-    if chance <= 0.0:
-        raise InvalidInputError(f"{rule}, got {value!r}")
-    return chance
-
-
-def format_probability(chance: float) -> str:
-    """Write a probability for people, as a percentage that never rounds to a certainty.
-
-    Examples
-    --------
-    >>> format_probability(0.5772589511395901), format_probability(1.0)
-    ('57.7%', '100%')
-    >>> format_probability(0.99996), format_probability(0.00001)
-    ('> 99.9%', '< 0.1%')
-    """
-    if chance >= 1.0:
-        return "100%"
-    if chance <= 0.0:
-        return "0%"
-    if chance >= 0.9995:
-        return "> 99.9%"
-    if chance < 0.0005:
-        return "< 0.1%"
-    return f"{chance:.1%}"
+    return deals
 
 
 # -- exact probabilities --------------------------------------------------------------
@@ -282,6 +115,38 @@ def _path(funnel: Funnel, stage: str) -> tuple[float, list[tuple[int, int]]]:
     return float(known), measured
 
 
+def _jacobi(n: int, alpha: int, beta: int) -> tuple[Any, Any]:
+    """Gauss–Jacobi nodes in (0, 1) and weights (adding up to 1) for Beta(alpha, beta).
+
+    Golub–Welsch: the nodes are the eigenvalues of the Jacobi polynomials'
+    tridiagonal recurrence matrix, the weights the squared first components
+    of its eigenvectors.  ``scipy.special.roots_jacobi`` scales the weights
+    by the total mass, a ratio of gamma functions that overflows for rates
+    measured on thousands of deals (NaN); normalised weights never need it,
+    so this stays exact (the same rule, degree < 2n) at any sample size.
+    """
+    a, b = float(beta - 1), float(alpha - 1)  # weight (1 - x)^a (1 + x)^b on [-1, 1]
+    ab = a + b
+    k = np.arange(1, n, dtype=np.float64)
+    diagonal = np.empty(n)
+    diagonal[0] = (b - a) / (ab + 2)
+    if n > 1:
+        j = np.arange(1, n, dtype=np.float64)
+        diagonal[1:] = (b - a) * (b + a) / ((2 * j + ab) * (2 * j + ab + 2))
+    off = np.sqrt(
+        4
+        * k
+        * (k + a)
+        * (k + b)
+        * (k + ab)
+        / ((2 * k + ab) ** 2 * (2 * k + ab + 1) * (2 * k + ab - 1))
+    )
+    matrix = np.diag(diagonal) + np.diag(off, 1) + np.diag(off, -1)
+    roots, vectors = np.linalg.eigh(matrix)
+    weights = vectors[0] ** 2
+    return (1 + roots) / 2, weights / weights.sum()
+
+
 def _nodes(measured: list[tuple[int, int]]) -> tuple[Any, Any]:
     """Gauss–Jacobi nodes and weights for the product of Beta-distributed rates.
 
@@ -289,15 +154,28 @@ def _nodes(measured: list[tuple[int, int]]) -> tuple[Any, Any]:
     grid point's weight (the weights add up to 1).  Exact for polynomials of
     degree < 2 × nodes in each rate.
     """
-    from scipy import special
-
     per_rate = {1: 64, 2: 32}.get(len(measured), 12)
     values, weights = np.ones(1), np.ones(1)
     for alpha, beta in measured:
-        roots, mass = special.roots_jacobi(per_rate, beta - 1, alpha - 1)
-        values = np.multiply.outer(values, (1 + roots) / 2).ravel()
-        weights = np.multiply.outer(weights, mass / mass.sum()).ravel()
+        roots, mass = _jacobi(per_rate, alpha, beta)
+        values = np.multiply.outer(values, roots).ravel()
+        weights = np.multiply.outer(weights, mass).ravel()
     return values, weights
+
+
+def _binomial_pmf(counts: Any, trials: int, chances: Any) -> Any:
+    """Binomial probabilities of `counts` (0 outside 0..trials), in logs, scipy.special only."""
+    from scipy import special
+
+    k = np.clip(counts, 0, trials).astype(np.float64)
+    log_p = (
+        special.gammaln(trials + 1.0)
+        - special.gammaln(k + 1)
+        - special.gammaln(trials - k + 1)
+        + special.xlogy(k, chances)
+        + special.xlog1py(trials - k, -chances)
+    )
+    return np.where((counts >= 0) & (counts <= trials), np.exp(log_p), 0.0)
 
 
 def _short(trials: Any, deals: int, alpha: int, beta: int) -> Any:
@@ -320,24 +198,41 @@ def _short(trials: Any, deals: int, alpha: int, beta: int) -> Any:
     return np.minimum(total, 1.0)
 
 
-def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]]) -> float:
-    """P(at least `deals` won | `volume` at a stage).
+def _binomial_tail(deals: int, volume: int, chance: float) -> float:
+    """P(Binomial(volume, chance) >= deals), by ``scipy.special.bdtrc``.
 
-    Exact rates only: ``scipy.stats.binom.sf``.  One measured rate: the
-    count after the exact rates is binomial, each count then converts
-    beta-binomially, so the sum over counts is exact (the tails left out hold
-    far less than float resolution).  Several measured rates: the one
-    measured on fewest trials is kept exact that way; the others are
-    integrated by Gauss–Jacobi quadrature over their Beta posteriors.
+    ``bdtrc(k, n, p)`` is P(X > k); it equals ``scipy.stats.binom.sf`` (to
+    1e-12, tested) without importing ``scipy.stats``, which would double the
+    command's start-up time.
     """
-    from scipy import stats
+    from scipy import special
 
     if deals <= 0:
         return 1.0
     if volume < deals:
         return 0.0
+    tail = float(special.bdtrc(deals - 1, volume, chance))
+    if not math.isfinite(tail):  # beyond bdtrc's reach (n near 2**53): the Poisson limit
+        tail = float(special.gammainc(deals, volume * chance))
+    return tail
+
+
+def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]]) -> float:
+    """P(at least `deals` won | `volume` at a stage).
+
+    Exact rates only: the binomial tail.  One measured rate: the count after
+    the exact rates is binomial, each count then converts beta-binomially, so
+    the sum over counts is exact (the tails left out hold far less than float
+    resolution).  Several measured rates: the one measured on fewest trials
+    is kept exact that way; the others are integrated by Gauss–Jacobi
+    quadrature over their Beta posteriors.
+    """
+    if deals <= 0:
+        return 1.0
+    if volume < deals:
+        return 0.0
     if not measured:
-        return float(stats.binom.sf(deals - 1, volume, known))
+        return _binomial_tail(deals, volume, known)
     keep = min(range(len(measured)), key=lambda i: sum(measured[i]))
     alpha, beta = measured[keep]
     values, weights = _nodes([rate for i, rate in enumerate(measured) if i != keep])
@@ -349,7 +244,7 @@ def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]
     else:
         centres = np.round(volume * chances).astype(np.int64)
         counts = centres[:, None] + np.arange(-spread, spread + 1)[None, :]
-    likely = stats.binom.pmf(counts, volume, chances[:, None])  # 0 outside 0..volume
+    likely = _binomial_pmf(counts, volume, chances[:, None])
     # P(at least `deals` of m convert at the kept rate), for every m once.
     low = max(int(counts.min()), 0)
     high = min(int(counts.max()), volume)
@@ -357,6 +252,11 @@ def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]
     enough = 1.0 - _short(each, deals, alpha, beta)
     inside = np.clip(counts, low, high) - low
     chance = float(weights @ (likely * enough[inside]).sum(axis=1))
+    if not math.isfinite(chance):  # never pass a NaN off as a probability
+        raise InvalidInputError(
+            "the chance of reaching quota could not be worked out accurately for these "
+            "measured rates; simulate instead (Funnel.simulate)"
+        )
     return min(max(chance, 0.0), 1.0)
 
 
@@ -366,7 +266,7 @@ def _unreachable(
     hint = ", or measure the uncertain rates on more deals" if measured else ""
     return (
         f"confidence {confidence} cannot be reached from {stage!r}: no count up to "
-        f"{volume:,} gives {deals} deals with that chance (even {volume:,} miss them "
+        f"{volume:,} gives {deals:,} deals with that chance (even {volume:,} miss them "
         f"with chance {1 - chance:.3g}, more than the {1 - confidence:.3g} allowed); "
         f"lower the confidence{hint}"
     )
@@ -376,7 +276,7 @@ def _smallest_count(
     stage: str, deals: int, confidence: float, known: float, measured: list[tuple[int, int]]
 ) -> int:
     """Find the smallest n with P(at least `deals` won | n at `stage`) >= `confidence`."""
-    from scipy import stats
+    from scipy import special
 
     if deals == 0:
         return 0
@@ -390,10 +290,11 @@ def _smallest_count(
     # with measured rates, at their mean, as a first guess.
     limit = _MAX_MEASURED_COUNT if measured else _MAX_COUNT
     mean = known * math.prod(alpha / (alpha + beta) for alpha, beta in measured)
-    if mean > 1e-6:
-        failures = float(stats.nbinom.ppf(confidence, deals, mean))
-    else:  # nbinom.ppf is slow here; rare wins come as a Poisson process (gamma waits)
-        failures = float(stats.gamma.ppf(confidence, deals)) / mean
+    if mean > 1e-6:  # the negative binomial quantile, nbinom.ppf, from its inverse CDF
+        failures = float(special.nbdtrik(confidence, deals, mean))
+    else:  # rare wins come as a Poisson process: gamma waits (gamma.ppf)
+        failures = float(special.gammaincinv(deals, confidence)) / mean
+    failures = float(math.ceil(failures)) if math.isfinite(failures) else math.inf
     if not measured and (not math.isfinite(failures) or deals + failures > limit):
         chance = _reach(limit, deals, known, measured)
         raise InvalidInputError(
@@ -429,8 +330,8 @@ def confidence_counts(funnel: Funnel, deals: int, *, confidence: float) -> dict[
     Each stage on its own: the smallest n with
     P(at least `deals` won | n at that stage) >= `confidence`, each unit
     converting independently.  With exact rates that is a binomial tail,
-    found in closed form (negative binomial) and checked against
-    ``scipy.stats.binom.sf``; with measured rates it is beta-binomial.
+    found in closed form (negative binomial) and checked at n and n - 1
+    against the binomial tail; with measured rates it is beta-binomial.
     :meth:`Funnel.plan` with ``confidence=`` calls this.
 
     Raises
@@ -446,6 +347,7 @@ def confidence_counts(funnel: Funnel, deals: int, *, confidence: float) -> dict[
     >>> confidence_counts(funnel, 3, confidence=0.9)
     {'activities': 1329, 'discos': 25, 'demos': 15, 'won': 3}
     """
+    _check_deals(deals)
     counts = {}
     for stage in funnel.stages:
         known, measured = _path(funnel, stage)
@@ -477,9 +379,9 @@ def attainment_probability(
     0.5773
     """
     amount = parse_amount(quota, what="quota")
-    count = _whole(volume, what="volume")
+    count = parse_whole(volume, what="volume")
     start = funnel.stages[0] if stage is None else funnel.stages[funnel.index(stage)]
-    deals = math.ceil(amount / funnel.deal_size)
+    deals = _check_deals(math.ceil(amount / funnel.deal_size))
     known, measured = _path(funnel, start)
     return _reach(count, deals, known, measured)
 
@@ -531,7 +433,7 @@ class Simulation(TabularModel):
     Deal size fixed at 84,000; conversions independent.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     funnel: Funnel
     volume: int = Field(ge=0, description="count entering at `stage`")
@@ -545,22 +447,58 @@ class Simulation(TabularModel):
         default=None, description="past deal sizes to draw from, instead of a lognormal"
     )
 
-    @field_validator("volume", "draws", "seed", mode="before")
+    @field_validator("volume", mode="before")
     @classmethod
-    def _no_bool(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError(f"must be a whole number, got {value!r}")
-        return value
+    def _read_volume(cls, value: Any) -> int:
+        return parse_whole(value, what="volume")
+
+    @field_validator("draws", mode="before")
+    @classmethod
+    def _read_draws(cls, value: Any) -> int:
+        return parse_whole(value, what="draws", minimum=1, maximum=MAX_DRAWS)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _read_seed(cls, value: Any) -> int:
+        if value is None:  # a fresh seed, kept so that the draws can be made again
+            return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        return parse_whole(value, what="seed", maximum=2**128)
+
+    @field_validator("deal_size_cv", mode="before")
+    @classmethod
+    def _read_cv(cls, value: Any) -> float:
+        cv = parse_amount(value, what="deal_size_cv")
+        if cv > MAX_DEAL_SIZE_CV:
+            raise LimitError(
+                f"deal_size_cv must be at most {MAX_DEAL_SIZE_CV} (salesmath's limit), "
+                f"got {value!r}"
+            )
+        return float(cv)
+
+    @field_validator("deal_sizes", mode="before")
+    @classmethod
+    def _read_sizes(cls, value: Any) -> tuple[Fraction, ...] | None:
+        if value is None:
+            return None
+        sizes = tuple(
+            parse_amount(size, what=f"deal_sizes[{i}]", positive=True)
+            for i, size in enumerate(parse_list(value, what="deal_sizes"))
+        )
+        if not sizes:
+            raise ValueError(
+                "deal_sizes must hold at least one past deal size, got an empty list; "
+                "leave it out to use the funnel's deal size"
+            )
+        return sizes
 
     @model_validator(mode="after")
     def _check(self) -> Self:
         self.funnel.index(self.stage)
         if self.deal_sizes is not None and self.deal_size_cv != 0:
             raise ValueError(
-                "give either deal_size_cv or deal_sizes, not both: past deal sizes already vary"
+                f"give either deal_size_cv ({self.deal_size_cv:g}) or deal_sizes, not both: "
+                f"past deal sizes already vary"
             )
-        if self.deal_sizes is not None and len(self.deal_sizes) == 0:
-            raise ValueError("deal_sizes must hold at least one past deal size, got none")
         return self
 
     @cached_property
@@ -636,9 +574,8 @@ class Simulation(TabularModel):
         >>> funnel.simulate(9, draws=1000, seed=1).quantile(0.5)
         252000.0
         """
-        if isinstance(q, bool) or not isinstance(q, int | float | Fraction) or not 0 <= q <= 1:
-            raise InvalidInputError(f"q must be a number from 0 to 1 (0.5: the median), got {q!r}")
-        return float(np.quantile(self.bookings, float(q)))
+        share = parse_share(q, what="q (0.5: the median)")
+        return float(np.quantile(self.bookings, float(share)))
 
     @property
     def mean(self) -> float:
@@ -665,9 +602,13 @@ class Simulation(TabularModel):
 
     def table(self) -> Table:
         """Return the mean and quantiles of deals and bookings over the draws."""
+        levels = (0.05, 0.25, 0.5, 0.75, 0.95)
+        deals = np.quantile(self.deals, levels)  # one sort for all the quantiles
+        bookings = np.quantile(self.bookings, levels)
         rows: list[tuple[str, float, float]] = [("mean", float(np.mean(self.deals)), self.mean)]
-        for name, q in (("5%", 0.05), ("25%", 0.25), ("median", 0.5), ("75%", 0.75), ("95%", 0.95)):
-            rows.append((name, float(np.quantile(self.deals, q)), self.quantile(q)))
+        for q, d, b in zip(levels, deals, bookings, strict=True):
+            name = "median" if q == 0.5 else format_percent(q)
+            rows.append((name, float(d), float(b)))
         return Table(
             title=(
                 f"Simulation of {format_amount(self.volume)} {self.stage}, "
@@ -675,8 +616,8 @@ class Simulation(TabularModel):
             ),
             columns=(
                 Column("statistic", align="left"),
-                Column("deals", lambda v: f"{v:,.0f}"),
-                Column("bookings", lambda v: f"{v:,.0f}"),
+                Column("deals", lambda v: format_amount(v, places=0)),
+                Column("bookings", lambda v: format_amount(v, places=0)),
             ),
             rows=rows,
             notes=[f"{self._deal_size_note()}; conversions independent."],
@@ -721,41 +662,13 @@ def simulate(
     >>> simulate(funnel, 9, draws=1000, seed=1).draws
     1000
     """
-    count = _whole(volume, what="volume")
     start = funnel.stages[0] if stage is None else funnel.stages[funnel.index(stage)]
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise InvalidInputError(f"draws must be a whole number >= 1, got {draws!r}")
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    elif isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidInputError(f"seed must be a whole number >= 0 or None, got {seed!r}")
-    cv = float(parse_amount(deal_size_cv, what="deal_size_cv"))
-    sizes: tuple[Fraction, ...] | None = None
-    if deal_sizes is not None:
-        if isinstance(deal_sizes, str | bytes) or not isinstance(deal_sizes, Iterable):
-            raise InvalidInputError(
-                f"deal_sizes must be a list of past deal sizes, got {deal_sizes!r}"
-            )
-        sizes = tuple(
-            parse_amount(size, what=f"deal_sizes[{i}]", positive=True)
-            for i, size in enumerate(deal_sizes)
-        )
-        if not sizes:
-            raise InvalidInputError(
-                "deal_sizes must hold at least one past deal size, got an empty list; "
-                "leave it out to use the funnel's deal size"
-            )
-        if cv != 0:
-            raise InvalidInputError(
-                f"give either deal_size_cv ({cv:g}) or deal_sizes, not both: "
-                f"past deal sizes already vary"
-            )
     return Simulation(
         funnel=funnel,
-        volume=count,
+        volume=volume,
         stage=start,
         draws=draws,
         seed=seed,
-        deal_size_cv=cv,
-        deal_sizes=sizes,
+        deal_size_cv=deal_size_cv,
+        deal_sizes=deal_sizes,
     )
