@@ -10,14 +10,15 @@ mean bookings are exactly
 (pooled deal size = total bookings ÷ total won deals, so the product
 telescopes), the gap between the groups splits exactly into one natural-log
 share per factor; :func:`compare_thirds` reports those shares, a per-metric
-table with rank-based statistics, and the levers that explain most of the gap.
+table with rank-based statistics (from :mod:`salesmath._rankstats`), and the
+levers that explain most of the gap.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -25,24 +26,40 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from salesmath._format import (
+    format_amount,
+    format_p_value,
+    format_percent,
+    format_signed,
+    format_times,
+)
+from salesmath._rankstats import average_ranks, correlation, mann_whitney, min_p_value
+from salesmath._stages import split_conversion
 from salesmath._table import Column, Table, TabularModel
-from salesmath.errors import InvalidInputError
-from salesmath.rates import Amount, format_amount
-from salesmath.team import Team, UnknownRepError
+from salesmath.errors import InvalidInputError, UnknownMetricError, UnknownRepError
+from salesmath.numbers import Amount, parse_choice, parse_name, parse_names, parse_whole
+from salesmath.team import Team
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
-__all__ = ["MetricRow", "ThirdsComparison", "compare_thirds"]
+__all__ = ["SUMMARY_SHARE", "MetricRow", "ThirdsComparison", "compare_thirds"]
 
 MetricKind = Literal["stage", "conversion", "deal_size", "cycle_days", "bookings", "attainment"]
 
 Pair = tuple[Fraction | None, Fraction | None]
 
-EXACT_PAIRS: Final = 10_000
-"""Up to this many (top rep, bottom rep) pairs, p-values are exact (100 reps a group)."""
+SUMMARY_SHARE: Final = Fraction(1, 10)
+"""The summary names every factor whose share of the gap is at least this, either way.
 
-_EXACT_FLOAT: Final = 2**53
+A factor on which the bottom third does better offsets part of the gap (a
+negative share); it is named when it offsets at least this much.  When there
+is no gap to share out (the bottom third booked nothing, or the top third,
+ranked by another metric, does not out-book it), every factor on which one
+third is at least this much ahead of the other is named.
+"""
+
 _INT64_SAFE: Final = 2**62
 
 
@@ -67,11 +84,12 @@ class MetricRow(BaseModel):
     ratio
         ``top / bottom``; None when either is missing or ``bottom`` is 0.
     p_value
-        Two-sided Mann–Whitney U test (``scipy.stats.mannwhitneyu``) on the
-        reps' own values; None when a group has no value.  Up to 100 reps a
-        group (10,000 pairs) it is scipy's exact p-value (``method="exact"``,
-        which accounts for ties), so it never falls below what the group
-        size allows; for larger groups scipy's default method.
+        Two-sided Mann–Whitney U test on the reps' own values
+        (:func:`salesmath._rankstats.mann_whitney`); None when a group has no
+        value.  Reps with equal values share their average rank.  For groups
+        of up to 35 reps it is the exact permutation p-value over those tied
+        ranks, so it never falls below what the group size allows; for larger
+        groups, the normal approximation with the tie correction.
     effect_size
         Cliff's delta of the reps' own values, top vs bottom, in [-1, 1]:
         P(top rep > bottom rep) − P(top rep < bottom rep).  It equals the
@@ -105,22 +123,6 @@ class MetricRow(BaseModel):
     spearman: float | None = Field(ge=-1, le=1)
 
 
-def _phrase(factor: str, kinds: dict[str, MetricKind]) -> str:
-    """Name a factor for a sentence: "deal size", "the demos-to-won rate"."""
-    kind = kinds.get(factor)
-    if factor == "deal_size":
-        return "deal size"
-    if kind == "conversion":
-        upper, lower = factor.split("_to_", 1) if "_to_" in factor else (factor, "")
-        return f"the {upper}-to-{lower} rate"
-    return f"{factor} per rep"
-
-
-def _times(value: Fraction) -> str:
-    number = float(value)
-    return f"{number:.1f}×" if number < 9.95 else f"{number:,.0f}×"
-
-
 class ThirdsComparison(TabularModel):
     """The top third of a team against its bottom third.  Made by :func:`compare_thirds`.
 
@@ -152,8 +154,8 @@ class ThirdsComparison(TabularModel):
         Mean bookings of the top third ÷ of the bottom third; None when the
         bottom third booked nothing.
     min_p_value
-        The smallest p-value a two-sided Mann–Whitney U test can give with
-        groups of this size (exact test, no ties): 0.1 with 3 reps a group.
+        The smallest p-value a two-sided exact Mann–Whitney U test can give
+        with groups of this size, ``2 / C(2k, k)``: 0.1 with 3 reps a group.
     notes
         Plain-language caveats, shown under the table.
 
@@ -168,17 +170,6 @@ class ThirdsComparison(TabularModel):
     >>> result
     ThirdsComparison(by='bookings', reps=6, k=2, gap=4.23, levers=['deal_size', 'demos_to_won'])
     >>> print(result)
-    Top vs bottom third by bookings: 2 of 6 reps each; the top books 4.2× the bottom
-    metric              top   bottom  ratio  share of gap     p  effect  ρ bookings
-    ------------  ---------  -------  -----  ------------  ----  ------  ----------
-    demos                24       24   1.0×            0%     1   +0.00           —
-    won                10.5      5.5   1.9×             —  0.33   +1.00       +1.00
-    demos_to_won      43.8%    22.9%   1.9×           45%  0.33   +1.00       +1.00
-    deal_size     155,238.1   70,000   2.2×           55%  0.33   +1.00       +0.97
-    bookings      1,630,000  385,000   4.2×             —  0.33   +1.00       +1.00
-    Each third is 2 reps; the middle 2 are in neither.
-    With 2 reps a group no p-value can fall below 0.33; read the differences as leads to check, not proof.
-    p: two-sided Mann–Whitney U on per-rep values, not corrected for testing many metrics; effect: Cliff's delta, top vs bottom; ρ bookings: Spearman correlation with bookings over all 6 reps.
     """
 
     by: str
@@ -204,17 +195,24 @@ class ThirdsComparison(TabularModel):
         return None if self.gap is None or self.gap == 0 else _log(self.gap)
 
     def __getitem__(self, name: str) -> MetricRow:
+        """Return the row of one metric.
+
+        Raises
+        ------
+        UnknownMetricError
+            If there is no such metric (it is a ``KeyError``).
+        """
         for row in self.metrics:
             if row.name == name:
                 return row
-        known = ", ".join(repr(row.name) for row in self.metrics)
-        raise InvalidInputError(f"no metric {name!r} in this comparison; the metrics are {known}")
+        raise UnknownMetricError(name, [row.name for row in self.metrics])
 
     def shares(self) -> dict[str, float | None]:
         """Each factor's share of the gap: its log contribution ÷ ``log_gap``.
 
         None where the contribution is None, or when the top third does not
-        out-book the bottom third (no gap to explain).
+        out-book the bottom third (no gap to explain).  The shares add up to
+        1; a negative share is a factor on which the bottom third does better.
 
         Examples
         --------
@@ -257,17 +255,21 @@ class ThirdsComparison(TabularModel):
         >>> compare_thirds(team).levers(1)
         ['deal_size']
         """
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise InvalidInputError(f"n must be a whole number >= 1, got {n!r}")
+        count = parse_whole(n, what="n", minimum=1)
         order = list(self.decomposition)
         finite = sorted(
             (f for f, v in self.decomposition.items() if v is not None and v > 0),
             key=lambda f: (-(self.decomposition[f] or 0.0), order.index(f)),
         )
-        return [*self.zeroed, *finite][:n]
+        return [*self.zeroed, *finite][:count]
 
     def summary(self) -> str:
         """Say in one paragraph how far apart the thirds are and what explains it.
+
+        Every factor whose share of the gap is at least :data:`SUMMARY_SHARE`
+        (10%) either way is named: those that explain the gap, largest
+        first, and those on which the bottom third does better, which offset
+        part of it.
 
         Examples
         --------
@@ -277,89 +279,182 @@ class ThirdsComparison(TabularModel):
         ...      for r, w, size in [("ana", 11, 160_000), ("bo", 10, 150_000), ("cy", 8, 100_000),
         ...                         ("di", 7, 100_000), ("ed", 6, 70_000), ("fe", 5, 70_000)]])
         >>> print(compare_thirds(team).summary())
-        Top third (2 reps by bookings) books 4.2× the bottom third; deal size explains 55% of the gap and the demos-to-won rate 45%. With 2 reps a group no p-value can fall below 0.33: read the differences as leads to check, not proof.
         """
-        kinds = {row.name: row.kind for row in self.metrics}
+        reps = f"{self.k} rep{'s' if self.k != 1 else ''}"
         top_mean = self["bookings"].top
-        text = f"Top third ({self.k} rep{'s' if self.k != 1 else ''} by {self.by}) books "
+        text = f"Top third ({reps} by {self.by}) books "
         if self.gap is not None:
-            text += f"{_times(self.gap)} the bottom third"
+            text += f"{format_times(self.gap)} the bottom third"
         elif top_mean:
             text += f"{format_amount(top_mean)} a rep on average, the bottom third nothing"
         else:
             text += "nothing, like the bottom third"
-        levers, shares = self.levers(2), self.shares()
-        clauses = []
-        for factor in levers:
-            name, row = _phrase(factor, kinds), self[factor]
-            share = shares.get(factor)
-            if factor in self.zeroed:
-                clauses.append(f"the bottom third's {name.removeprefix('the ')} is zero")
-            elif share is not None:
-                clauses.append(f"{name} {share:.0%}")
-            elif row.ratio is not None:
-                clauses.append(f"{name} ({_times(row.ratio)} the bottom third's)")
-        if clauses and levers[0] in self.zeroed:
-            text += f"; {clauses[0]}, the first lever" + (
-                f", then {clauses[1]}" if len(clauses) > 1 else ""
-            )
-        elif clauses and shares.get(levers[0]) is not None:
-            first, _, percent = clauses[0].rpartition(" ")
-            text += f"; {first} explains {percent} of the gap" + (
-                f" and {clauses[1]}" if len(clauses) > 1 else ""
-            )
-        elif clauses:
-            text += f"; the top third is ahead on {' and '.join(clauses)}"
+        shares = self.shares()
+        if any(share is not None for share in shares.values()):
+            text += self._explained(shares)
+        else:
+            text += self._ahead()
         text += "."
         if self.min_p_value > 0.05:
             text += (
-                f" With {self.k} rep{'s' if self.k != 1 else ''} a group no p-value can fall below "
-                f"{self.min_p_value:.2g}: read the differences as leads to check, not proof."
+                f" With {reps} a group no p-value can fall below "
+                f"{format_p_value(self.min_p_value)}: read the differences as leads to check, "
+                "not proof."
             )
         return text
 
+    def _explained(self, shares: dict[str, float | None]) -> str:
+        """Return the summary's clauses when the factors have shares of the gap."""
+        order = list(shares)
+        named = {f: s for f, s in shares.items() if s is not None}
+        ahead = sorted(
+            (f for f, s in named.items() if s >= SUMMARY_SHARE),
+            key=lambda f: (-named[f], order.index(f)),
+        ) or self.levers(1)
+        behind = sorted(
+            (f for f, s in named.items() if s <= -SUMMARY_SHARE),
+            key=lambda f: (named[f], order.index(f)),
+        )
+        clauses = [
+            f"{self._phrase(f)} {'explains ' if i == 0 else ''}{format_percent(named[f])}"
+            + (" of the gap" if i == 0 else "")
+            for i, f in enumerate(ahead)
+        ]
+        text = f"; {_and(clauses)}" if clauses else ""
+        offsets = []
+        for i, f in enumerate(behind):
+            who = "the bottom third's" if i == 0 else "its"
+            verb = "offset" if f == "deal_size" else "offsets"
+            offsets.append(f"{who} {self._better(f)} {verb} {format_percent(named[f])}")
+        if offsets:
+            text += f"{', while ' if clauses else '; '}{_and(offsets)}"
+        return text
+
+    def _ahead(self) -> str:
+        """Return the summary's clauses when there is no finite gap to share out.
+
+        Zeroed factors come first; then every factor on which one third is
+        at least :data:`SUMMARY_SHARE` ahead of the other, by its ratio.
+        """
+        order = list(self.decomposition)
+        ratios = {
+            f: ratio
+            for f in order
+            if self.decomposition[f] is not None and (ratio := self[f].ratio) is not None
+        }
+        ahead = sorted(
+            (f for f, r in ratios.items() if r >= 1 + SUMMARY_SHARE),
+            key=lambda f: (-ratios[f], order.index(f)),
+        )
+        if not ahead and not self.zeroed:
+            ahead = [f for f in self.levers(1) if f in ratios]
+        behind = sorted(
+            (f for f, r in ratios.items() if r <= 1 / (1 + SUMMARY_SHARE)),
+            key=lambda f: (ratios[f], order.index(f)),
+        )
+        clauses = [
+            f"{self._phrase(f)} ({format_times(ratios[f])} the bottom third's)" for f in ahead
+        ]
+        text = ""
+        if self.zeroed:
+            zero = _and(
+                [f"the bottom third's {self._phrase(f).removeprefix('the ')}" for f in self.zeroed]
+            )
+            verb = "is" if len(self.zeroed) == 1 else "are"
+            lever = "the first lever" if len(self.zeroed) == 1 else "the first levers"
+            text += f"; {zero} {verb} zero, {lever}" + (
+                f", then {_and(clauses)}" if clauses else ""
+            )
+        elif clauses:
+            text += f"; the top third is ahead on {_and(clauses)}"
+        offsets = []
+        for i, f in enumerate(behind):
+            who = "the bottom third's" if i == 0 else "its"
+            name = self._phrase(f).removeprefix("the ")
+            offsets.append(f"{who} {name} is {format_times(1 / ratios[f])} the top third's")
+        if offsets:
+            text += f"{', while ' if text else '; '}{_and(offsets)}"
+        return text
+
+    def _stages(self) -> list[str]:
+        return [row.name for row in self.metrics if row.kind == "stage"]
+
+    def _phrase(self, factor: str) -> str:
+        """Name a factor for a sentence: "deal size", "the demos-to-won rate"."""
+        if factor == "deal_size":
+            return "deal size"
+        pair = split_conversion(factor, self._stages())
+        if pair is not None:
+            return f"the {pair[0]}-to-{pair[1]} rate"
+        return f"{factor} per rep"
+
+    def _better(self, factor: str) -> str:
+        """Name what the bottom third does better on a factor: "larger deals"."""
+        if factor == "deal_size":
+            return "larger deals"
+        pair = split_conversion(factor, self._stages())
+        if pair is not None:
+            return f"higher {pair[0]}-to-{pair[1]} rate"
+        return f"extra {factor} per rep"
+
     def table(self) -> Table:
-        """Return one row per metric: top, bottom, ratio, share of gap and statistics."""
+        """Return one row per metric: top, bottom, ratio, share of gap and statistics.
+
+        The rows hold raw numbers (exact fractions, floats, None); the
+        columns format them, so :meth:`to_frame` is numeric.
+        """
         shares = self.shares()
         rows = []
-        for row in self.metrics:
-            fmt = _percent if row.kind in ("conversion", "attainment") else _amount
-            ratio = (
-                "∞"
-                if row.ratio is None and row.bottom == 0 and row.top
-                else ("—" if row.ratio is None else _times(row.ratio))
-            )
-            share = shares.get(row.name) if row.name in self.decomposition else None
+        overrides: dict[tuple[int, int], Callable[[Any], str]] = {}
+        for i, row in enumerate(self.metrics):
+            if row.kind in ("conversion", "attainment"):
+                overrides[(i, 1)] = overrides[(i, 2)] = format_percent
+            if row.name in self.zeroed:
+                overrides[(i, 4)] = _zeroed
             rows.append(
                 (
                     row.name,
-                    fmt(row.top),
-                    fmt(row.bottom),
-                    ratio,
-                    "zeroed" if row.name in self.zeroed else _share(share),
-                    _stat(row.p_value, signed=False),
-                    _stat(row.effect_size, signed=True),
-                    _stat(row.spearman, signed=True),
+                    row.top,
+                    row.bottom,
+                    row.ratio,
+                    shares.get(row.name),
+                    row.p_value,
+                    row.effect_size,
+                    row.spearman,
                 )
             )
         title = f"Top vs bottom third by {self.by}: {self.k} of {self.reps} reps each" + (
-            "" if self.gap is None else f"; the top books {_times(self.gap)} the bottom"
+            "" if self.gap is None else f"; the top books {format_times(self.gap)} the bottom"
         )
-        return Table(
+        return _MetricTable(
             title=title,
             columns=(
-                Column("metric", align="left"),
-                Column("top"),
-                Column("bottom"),
-                Column("ratio"),
-                Column("share of gap"),
-                Column("p"),
-                Column("effect"),
-                Column("ρ bookings"),
+                Column("metric", format=str, align="left"),
+                Column("top", format=format_amount),
+                Column("bottom", format=format_amount),
+                Column("ratio", format=format_times),
+                Column("share of gap", format=format_percent),
+                Column("p", format=format_p_value),
+                Column("effect", format=format_signed),
+                Column("ρ bookings", format=format_signed),
             ),
             rows=rows,
-            notes=self.notes,
+            notes=(*self.notes, *_legend(self.reps)),
+            overrides=overrides,
         )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the table as a pandas DataFrame, one numeric column per number (needs pandas).
+
+        A value that does not exist is a missing value (NaN), never text.
+        """
+        import pandas as pd
+
+        frame = self.table().to_frame()
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = pd.to_numeric(frame[column]).astype("float64")
+        return frame
 
     def __repr__(self) -> str:
         gap = "None" if self.gap is None else f"{float(self.gap):.3g}"
@@ -369,22 +464,42 @@ class ThirdsComparison(TabularModel):
         )
 
 
-def _amount(value: Fraction | None) -> str:
-    return "—" if value is None else format_amount(value)
+@dataclass(frozen=True)
+class _MetricTable(Table):
+    """A table whose cells may be formatted by row: rates as percentages in a column of amounts."""
+
+    overrides: Mapping[tuple[int, int], Callable[[Any], str]] = field(default_factory=dict)
+
+    def cells(self) -> list[list[str]]:
+        cells = super().cells()
+        for (i, j), format_cell in self.overrides.items():
+            cells[i][j] = format_cell(self.rows[i][j])
+        return cells
 
 
-def _percent(value: Fraction | None) -> str:
-    return "—" if value is None else f"{float(value) * 100:.1f}%"
+def _zeroed(value: object) -> str:
+    return "zeroed"
 
 
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+def _and(clauses: list[str]) -> str:
+    """Join clauses as people do: "a", "a and b", "a, b and c"."""
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"
 
 
-def _stat(value: float | None, *, signed: bool) -> str:
-    if value is None:
-        return "—"
-    return f"{value:+.2f}" if signed else f"{value:.2g}"
+def _legend(reps: int) -> tuple[str, ...]:
+    """Say what the columns mean, in words a manager reads."""
+    return (
+        "share of gap: the part of the bookings gap each factor explains (they add up to "
+        "100%; negative where the bottom third does better).",
+        "p: the chance of a difference this large if the metric made no difference; under "
+        "0.05 is rarely luck, though among many rows a few come by chance (Mann–Whitney U).",
+        "effect: how often a top rep beats a bottom rep minus the reverse: +1 always, "
+        "0 as often as not, -1 never (Cliff's delta).",
+        f"ρ bookings: how the metric moves with bookings over all {reps} reps: +1 up "
+        "together, 0 unrelated, -1 opposite (Spearman).",
+    )
 
 
 def _log(value: Fraction) -> float:
@@ -561,35 +676,12 @@ def _present(values: NDArray[np.float64]) -> NDArray[np.float64]:
 def _mann_whitney(
     top: NDArray[np.float64], bottom: NDArray[np.float64]
 ) -> tuple[float | None, float | None]:
-    """Two-sided Mann–Whitney U p-value and Cliff's delta, top vs bottom.
-
-    Groups with at most ``EXACT_PAIRS`` pairs of a top and a bottom rep get
-    scipy's exact p-value (which accounts for ties); larger ones scipy's
-    default method (the normal approximation).
-    """
-    from scipy.stats import mannwhitneyu
-
+    """Two-sided Mann–Whitney p-value and Cliff's delta, top vs bottom; None without values."""
     x, y = _present(top), _present(bottom)
     if len(x) == 0 or len(y) == 0:
         return None, None
-    method = "exact" if len(x) * len(y) <= EXACT_PAIRS else "auto"
-    result = mannwhitneyu(x, y, alternative="two-sided", method=method)
-    p = float(result.pvalue)
-    delta = 2 * float(result.statistic) / (len(x) * len(y)) - 1
-    return (None if math.isnan(p) else min(p, 1.0)), max(-1.0, min(1.0, delta))
-
-
-def _average_ranks(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Ranks from 1, ties sharing their average rank (as ``scipy.stats.rankdata``)."""
-    order = np.argsort(values)
-    ranked = values[order]
-    new = np.r_[True, ranked[1:] != ranked[:-1]]
-    starts = np.flatnonzero(new)
-    sizes = np.diff(np.r_[starts, len(values)])
-    average = starts + (sizes + 1) / 2
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = np.repeat(average, sizes)
-    return ranks
+    test = mann_whitney(x, y)
+    return test.p_value, test.effect_size
 
 
 class _Spearman:
@@ -597,25 +689,15 @@ class _Spearman:
 
     def __init__(self, bookings: NDArray[np.float64]) -> None:
         self.bookings = bookings
-        self.ranks = _average_ranks(bookings)
+        self.ranks = average_ranks(bookings)
 
     def __call__(self, values: NDArray[np.float64]) -> float | None:
         keep = ~np.isnan(values)
         if keep.all():
-            x, ry = values, self.ranks
-        else:
-            x, ry = values[keep], _average_ranks(self.bookings[keep])
-        if len(x) < 3 or np.all(x == x[0]) or np.all(ry == ry[0]):
+            return correlation(average_ranks(values), self.ranks)
+        if keep.sum() < 3:
             return None
-        rho = float(np.corrcoef(_average_ranks(x), ry)[0, 1])
-        return None if math.isnan(rho) else max(-1.0, min(1.0, rho))
-
-
-def _min_p_value(k: int) -> float:
-    """Smallest two-sided exact Mann–Whitney p-value for two groups of k: 2 / C(2k, k)."""
-    if k <= 500:
-        return min(1.0, 2 / math.comb(2 * k, k))
-    return math.exp(math.log(2) - math.lgamma(2 * k + 1) + 2 * math.lgamma(k + 1))
+        return correlation(average_ranks(values[keep]), average_ranks(self.bookings[keep]))
 
 
 # -- the comparison ----------------------------------------------------------------
@@ -635,8 +717,9 @@ def compare_thirds(
         stage, a conversion, ``"deal_size"`` or ``"cycle_days"``.  Best
         means highest, except for ``cycle_days`` where fewest days is best.
     exclude
-        Rep names to leave out first (a rep on leave, a new hire).  To keep a
-        rep but neutralise one whale deal, use :meth:`Team.without_deal`.
+        Rep names to leave out first (a rep on leave, a new hire): a list of
+        names, or one name.  To keep a rep but neutralise one whale deal, use
+        :meth:`Team.without_deal`.
 
     Returns
     -------
@@ -648,9 +731,12 @@ def compare_thirds(
     Raises
     ------
     InvalidInputError
-        If fewer than 3 reps are left, `by` is unknown, some rep has no
-        value for `by` (no quota for ``"attainment"``, no won deal for
-        ``"deal_size"``), or `exclude` names a rep the team does not have.
+        If `team` is not a Team, fewer than 3 reps are left, `by` is not one
+        of the team's metrics, `exclude` is not a list of names, or some rep
+        has no value for `by` (no quota for ``"attainment"``, no won deal for
+        ``"deal_size"``).
+    UnknownRepError
+        If `exclude` names a rep the team does not have.
 
     Examples
     --------
@@ -670,18 +756,17 @@ def compare_thirds(
     >>> result.levers()
     ['deal_size', 'demos_to_won']
     >>> print(result.summary())
-    Top third (3 reps by bookings) books 4.2× the bottom third; deal size explains 58% of the gap and the demos-to-won rate 42%. With 3 reps a group no p-value can fall below 0.1: read the differences as leads to check, not proof.
     """
     if not isinstance(team, Team):
         raise InvalidInputError(f"team must be a salesmath.Team, got {type(team).__name__}")
-    drop = [exclude] if isinstance(exclude, str) else list(exclude)
+    if isinstance(exclude, str):
+        drop: tuple[str, ...] = (parse_name(exclude, what="exclude"),)
+    else:
+        drop = parse_names(exclude, what="exclude")
     for name in drop:
         if name not in team:
             raise UnknownRepError(name, team.names)
-    if by not in team.metric_names:
-        raise InvalidInputError(
-            f"by must be one of {', '.join(repr(m) for m in team.metric_names)}, got {by!r}"
-        )
+    by = parse_choice(by, team.metric_names, what="by")
     compared = team.without(drop) if drop else team
     n = len(compared)
     if n < 3:
@@ -692,11 +777,12 @@ def compare_thirds(
     data = _Data.of(compared)
     ranking = _ranking(data, compared, by)
     if ranking.missing:
+        pair = split_conversion(by, compared.stages)
         why = {
             "attainment": "no quota",
             "deal_size": "no won deals",
             "cycle_days": "no cycle_days",
-        }.get(by, f"0 at {by.split('_to_')[0]!r}")
+        }.get(by, f"0 at {pair[0]!r}" if pair else "no value")
         missing = [data.names[i] for i in ranking.missing]
         shown = ", ".join(repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise InvalidInputError(
@@ -708,7 +794,7 @@ def compare_thirds(
     order = _order(ranking, data.names, k)
     top_idx = np.array(order[:k], dtype=np.intp)
     bottom_idx = np.array(order[n - k :], dtype=np.intp)
-    return _compare(compared, data, by, top_idx, bottom_idx, excluded=tuple(drop))
+    return _compare(compared, data, by, top_idx, bottom_idx, excluded=drop)
 
 
 def _compare(
@@ -823,7 +909,7 @@ def _compare(
         decomposition=decomposition,
         zeroed=tuple(zeroed),
         gap=gap,
-        min_p_value=_min_p_value(k),
+        min_p_value=min_p_value(k, k),
         notes=tuple(notes),
     )
 
@@ -847,11 +933,11 @@ def _notes(
         f"{'are' if middle != 1 else 'is'} in neither."
         + (f" Excluded: {', '.join(excluded)}." if excluded else "")
     )
-    min_p = _min_p_value(k)
+    min_p = min_p_value(k, k)
     if min_p > 0.05:
         notes.append(
-            f"With {k} rep{'s' if k != 1 else ''} a group no p-value can fall below {min_p:.2g}; "
-            "read the differences as leads to check, not proof."
+            f"With {k} rep{'s' if k != 1 else ''} a group no p-value can fall below "
+            f"{format_p_value(min_p)}; read the differences as leads to check, not proof."
         )
     notes.extend(
         f"The bottom third's {factor} is zero: that factor is the first lever." for factor in zeroed
@@ -874,9 +960,4 @@ def _notes(
             f"{', '.join(over)} exceed{'s' if len(over) == 1 else ''} 100%: the data log more at "
             "the lower stage than the upper one."
         )
-    notes.append(
-        "p: two-sided Mann–Whitney U on per-rep values, not corrected for testing many metrics; "
-        "effect: Cliff's delta, top vs bottom; ρ bookings: Spearman correlation with bookings "
-        f"over all {n} reps."
-    )
     return notes
