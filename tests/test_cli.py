@@ -185,7 +185,12 @@ deal_size = 84000
             [],
             "funnel.deal_sise: is not a known field",
         ),
-        ("plan.toml", GOOD_TOML, ["--stages", "a,a,b,c"], "stage names must be unique"),
+        (
+            "plan.toml",
+            GOOD_TOML,
+            ["--stages", "a,a,b,c"],
+            "--stages: stages must be unique, got 'a' twice",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_1(capsys, tmp_path, name, text, extra, message):
@@ -219,14 +224,29 @@ def test_flags_without_a_file_must_say_everything(capsys):
     assert "the command line lacks funnel stages, rates, deal_size" in err
 
 
-def test_usage_errors_exit_2(capsys):
-    with pytest.raises(SystemExit) as info:
-        main(["plan", "--pace", "0"])
-    assert info.value.code == 2
-    assert "must be a whole number >= 1, got '0'" in capsys.readouterr().err
+def test_usage_errors_exit_2_on_one_line(capsys):
     with pytest.raises(SystemExit) as info:
         main([])
     assert info.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as info:
+        main(["plan", "--days", "-1,7,30"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "argument --days: expected one argument" in err
+    assert "--flag=-1,7,30" in err
+
+
+def test_a_bad_flag_value_is_the_library_message_blamed_on_the_flag(capsys):
+    status, out, err = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), "--pace", "0")
+    assert (status, out) == (1, "")
+    assert err == "salesmath plan: error: periods must be a whole number >= 1, got '0'\n"
+    status, _, err = run(
+        capsys, "plan", str(EXAMPLES / "quarter.toml"), "--rates", "1 in 50,160%,1/3"
+    )
+    assert status == 1
+    assert err.startswith("salesmath plan: error: --rates: rate from 'discos' to 'demos'")
 
 
 def test_version(capsys):
@@ -295,11 +315,20 @@ def test_plan_bad_confidence(capsys, extra, message):
     assert message in err
 
 
-def test_plan_confidence_that_is_not_a_number_is_a_usage_error(capsys):
-    with pytest.raises(SystemExit) as info:
-        main(["plan", str(EXAMPLES / "quarter.toml"), "--confidence", "sure"])
-    assert info.value.code == 2
-    assert "must be a probability such as 0.9, got 'sure'" in capsys.readouterr().err
+def test_plan_confidence_that_is_not_a_number_is_bad_input(capsys):
+    status, _, err = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), "--confidence", "sure")
+    assert status == 1
+    assert err == (
+        "salesmath plan: error: --confidence: confidence must be a probability strictly "
+        "between 0 and 1, such as 0.9 or \"90%\", got 'sure'\n"
+    )
+
+
+def test_plan_confidence_reads_a_percentage(capsys):
+    status, out, _ = run(capsys, "plan", str(EXAMPLES / "quarter.toml"), "--confidence", "90%")
+    assert status == 0
+    assert "Plan for quota 250,000 at 90% confidence" in out
+    assert "activities  1,329" in out
 
 
 # -- compare -------------------------------------------------------------------

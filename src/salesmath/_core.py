@@ -39,6 +39,8 @@ def mul(a: Int, b: Int) -> Int:
     >>> mul(np.array([2**40]), np.array([2**40])).tolist()
     [1208925819614629174706176]
     """
+    if type(a) is int and type(b) is int:  # the scalar plan: the common case first
+        return a * b
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a_arr, b_arr = np.asarray(a), np.asarray(b)
         if a_arr.dtype != object and b_arr.dtype != object:
@@ -83,6 +85,8 @@ def deals_needed(quota_num: Int, quota_den: Int, size_num: Int, size_den: Int) -
     >>> deals_needed(250_000, 1, 84_000, 1)
     3
     """
+    if type(quota_num) is int and type(quota_den) is int:  # one plan: plain integers
+        return -((-quota_num * size_den) // (quota_den * size_num))
     return ceil_div(mul(quota_num, size_den), mul(quota_den, size_num))
 
 
@@ -116,8 +120,14 @@ def required_counts(deals: Int, rate_nums: Sequence[Int], rate_dens: Sequence[In
     [60, 21]
     """
     counts = [deals]
-    for num, den in zip(reversed(rate_nums), reversed(rate_dens), strict=True):
-        counts.append(ceil_div(mul(counts[-1], den), num))
+    if type(deals) is int:  # one plan: plain integer arithmetic, exact at any size
+        count = deals
+        for num, den in zip(reversed(rate_nums), reversed(rate_dens), strict=True):
+            count = -((-count * den) // num)
+            counts.append(count)
+    else:
+        for num, den in zip(reversed(rate_nums), reversed(rate_dens), strict=True):
+            counts.append(ceil_div(mul(counts[-1], den), num))
     counts.reverse()
     return counts
 

@@ -138,16 +138,18 @@ class TabularModel(BaseModel):
         return copy
 
     @classmethod
-    def trusted(cls, **values: Any) -> Self:
+    def trusted(cls, cached: Mapping[str, Any] | None = None, /, **values: Any) -> Self:
         """Make a result from values already read and checked, without reading them again.
 
         For salesmath's own calculations, which read every input once with
         the readers in ``salesmath.numbers`` and then build their results:
         the same as ``cls(**values)`` for valid values, without the cost of
-        validating them a second time.  Every field must be given.
+        validating them a second time.  Every field must be given.  `cached`
+        holds results already worked out (values of ``cached_property``
+        attributes), so that they are not worked out again.
         """
         self = cls.__new__(cls)
-        object.__setattr__(self, "__dict__", values)
+        object.__setattr__(self, "__dict__", {**values, **(cached or {})})
         object.__setattr__(self, "__pydantic_fields_set__", set(values))
         object.__setattr__(self, "__pydantic_extra__", None)
         object.__setattr__(self, "__pydantic_private__", None)

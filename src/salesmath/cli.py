@@ -10,24 +10,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from salesmath import __version__
-from salesmath._table import TabularModel
-from salesmath.capacity import assess_capacity, check_benchmarks
-from salesmath.errors import InvalidInputError, SalesmathError, describe_error
-from salesmath.funnel import Funnel
-from salesmath.hiring import hiring_plan
-from salesmath.team import Team
-from salesmath.thirds import compare_thirds
+from salesmath.errors import ConfigError, InvalidInputError, SalesmathError, describe_error
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from salesmath._table import TabularModel
+    from salesmath.funnel import Funnel
+    from salesmath.team import Team
+
+__all__ = ["ConfigError", "main", "read_config"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 Handler = Callable[[argparse.Namespace], str]
@@ -36,80 +34,84 @@ PLAN_KEYS = ("quota", "rounding", "confidence", "funnel")
 """The top-level keys of a plan config (``plan``, and the model of ``capacity``/``hire``)."""
 
 
-class ConfigError(InvalidInputError):
-    """A config file that is missing, unreadable, malformed or incomplete."""
+def read_config(path: str, *, allowed: Sequence[str]) -> dict[str, Any]:
+    """Read a TOML or JSON config file; see :func:`salesmath.io.read_config`."""
+    from salesmath.io import read_config as read
 
-
-def read_config(path: str | Path, *, allowed: Sequence[str]) -> dict[str, Any]:
-    """Read a TOML or JSON config file into a dict, checking its top-level keys.
-
-    The format is chosen by the suffix (``.toml`` or ``.json``); any other
-    suffix is tried as TOML, then as JSON.
-
-    Raises
-    ------
-    ConfigError
-        If the file is missing, unreadable, not TOML/JSON, not a table at the
-        top, or has a key outside `allowed`.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError(f"cannot read config file {str(path)!r}: {reason}") from None
-
-    def as_toml() -> Any:
-        return tomllib.loads(text)
-
-    def as_json() -> Any:
-        return json.loads(text)
-
-    suffix = path.suffix.lower()
-    readers = {".toml": [as_toml], ".json": [as_json]}.get(suffix, [as_toml, as_json])
-    problems = []
-    for reader in readers:
-        try:
-            data = reader()
-            break
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            problems.append(str(exc))
-    else:
-        kind = {".toml": "TOML", ".json": "JSON"}.get(suffix, "TOML or JSON")
-        raise ConfigError(f"config file {str(path)!r} is not valid {kind}: {problems[-1]}")
-    if not isinstance(data, dict):
-        raise ConfigError(f"config file {str(path)!r} must hold a table/object at the top")
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ConfigError(
-            f"config file {str(path)!r} has unknown key(s) {', '.join(map(repr, unknown))}; "
-            f"the known keys are {', '.join(map(repr, allowed))}"
-        )
-    return data
+    return read(path, allowed=allowed)
 
 
 def _split(text: str) -> list[str]:
     return [item.strip() for item in text.split(",")]
 
 
+def _merge(
+    config: Mapping[str, Any],
+    flags: Mapping[str, Any],
+    *,
+    source: str,
+    required: Sequence[str],
+    what: str = "",
+    fix: str = "add them to the config file",
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Lay the flags that were given over the config's values; say where each came from.
+
+    Returns the merged values and, per key, its origin for error messages:
+    ``"--rates"`` for a flag, `source` for the file.  Missing required keys
+    are one error naming both ways to give them.
+    """
+    given = {key: value for key, value in flags.items() if value is not None}
+    fields = {**config, **given}
+    origin = dict.fromkeys(config, source) | {key: _flag(key) for key in given}
+    missing = [key for key in required if key not in fields]
+    if missing:
+        options = ", ".join(_flag(key) for key in missing)
+        raise ConfigError(f"{source} lacks {what}{', '.join(missing)}; {fix} or pass {options}")
+    return fields, origin
+
+
+def _flag(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def _blame(exc: Exception, origin: Mapping[str, str], *, prefix: str = "") -> InvalidInputError:
+    """Turn a model's validation error into one line that names where the bad value came from."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        parts = []
+        for error in exc.errors(include_url=False):
+            field = str(error["loc"][0]) if error["loc"] else ""
+            where = origin.get(field, "")
+            message = describe_error(ValidationError.from_exception_data(exc.title, [error]))
+            if where.startswith("--"):
+                message = message.removeprefix(f"{field}: ").removeprefix(f"{field}.")
+                parts.append(f"{where}: {message}")
+            else:
+                parts.append(f"{where}: {prefix}{message}" if where else message)
+        return InvalidInputError("; ".join(parts))
+    return InvalidInputError(describe_error(exc))
+
+
 def _funnel_from(config: dict[str, Any], source: str, overrides: dict[str, Any]) -> Funnel:
     """Build the funnel from the config's [funnel] table with `overrides` laid over it."""
+    from salesmath.funnel import Funnel
+
     table = config.get("funnel", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: 'funnel' must be a table with stages, rates and deal_size")
-    fields = {**table, **{key: value for key, value in overrides.items() if value is not None}}
-    missing = [key for key in ("stages", "rates", "deal_size") if key not in fields]
-    if missing:
-        flags = ", ".join(f"--{key.replace('_', '-')}" for key in missing)
-        raise ConfigError(
-            f"{source} lacks funnel {', '.join(missing)}; add them under [funnel] or pass {flags}"
-        )
+    fields, origin = _merge(
+        table,
+        overrides,
+        source=source,
+        required=("stages", "rates", "deal_size"),
+        what="funnel ",
+        fix="add them under [funnel]",
+    )
     try:
         return Funnel(**fields)
     except ValueError as exc:
-        raise InvalidInputError(f"{source}: funnel.{describe_error(exc)}") from None
+        raise _blame(exc, origin, prefix="funnel.") from None
 
 
 def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -121,23 +123,32 @@ def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _render(result: TabularModel, *, as_json: bool, summary: str | None = None) -> str:
-    """Print a result as its table (and a plain-language summary) or as JSON."""
+def _render(result: TabularModel, *, as_json: bool) -> str:
+    """Print a result as its table and its plain-language summary, or as JSON."""
     if as_json:
         return result.model_dump_json(indent=2)
-    return result.to_text() if summary is None else f"{result.to_text()}\n\n{summary}"
+    return f"{result.to_text()}\n\n{result.summary()}"
 
 
 def _plan(args: argparse.Namespace) -> str:
     config = read_config(args.config, allowed=PLAN_KEYS) if args.config else {}
     source = f"config file {args.config!r}" if args.config else "the command line"
     funnel = _funnel_from(config, source, _flag_overrides(args))
-    quota = args.quota if args.quota is not None else config.get("quota")
-    if quota is None:
-        raise ConfigError(f"{source} lacks quota; add 'quota = 250000' or pass --quota")
-    rounding = args.rounding or config.get("rounding", "ceil")
-    confidence = args.confidence if args.confidence is not None else config.get("confidence")
-    plan = funnel.plan(quota, rounding=rounding, confidence=confidence)
+    flags = {"quota": args.quota, "rounding": args.rounding, "confidence": args.confidence}
+    top = {key: value for key, value in config.items() if key != "funnel"}
+    fields, origin = _merge(
+        top, flags, source=source, required=("quota",), fix="add 'quota = 250000'"
+    )
+    try:
+        plan = funnel.plan(
+            fields["quota"],
+            rounding=fields.get("rounding", "ceil"),
+            confidence=fields.get("confidence"),
+        )
+    except InvalidInputError as exc:
+        culprit = next((key for key in flags if str(exc).startswith(key)), None)
+        where = origin.get(culprit, source) if culprit else source
+        raise InvalidInputError(f"{where}: {exc}") from None
     pace = plan.pace(args.pace, unit=args.unit) if args.pace is not None else None
     if args.close_by is not None and funnel.days is None:
         raise ConfigError(
@@ -160,22 +171,49 @@ def _plan(args: argparse.Namespace) -> str:
 
 
 def _compare(args: argparse.Namespace) -> str:
+    from salesmath.team import Team
+    from salesmath.thirds import compare_thirds
+
     stages = _split(args.stages) if args.stages else None
     team = Team.from_csv(args.team, stages=stages)
     exclude = _split(args.exclude) if args.exclude else ()
-    result = compare_thirds(team, by=args.by, exclude=exclude)
-    return _render(result, as_json=args.json, summary=result.summary())
+    return _render(compare_thirds(team, by=args.by, exclude=exclude), as_json=args.json)
 
 
-def _model_and_team(model_path: str, team_path: str) -> tuple[dict[str, Any], Funnel, Team]:
-    """Read a plan config as the model, and the team CSV with the model's stages."""
+def _model_and_team(
+    model_path: str, team_path: str, stages: str | None = None
+) -> tuple[dict[str, Any], Funnel, Team]:
+    """Read a plan config as the model, and the team CSV with the model's stages.
+
+    `stages` (the ``--stages`` flag) names the team CSV's stage columns when
+    they differ from the model's stage names; they are matched in order.
+    """
+    from salesmath.team import Team
+
     config = read_config(model_path, allowed=PLAN_KEYS)
     funnel = _funnel_from(config, f"config file {model_path!r}", {})
-    return config, funnel, Team.from_csv(team_path, stages=funnel.stages)
+    columns = _split(stages) if stages else list(funnel.stages)
+    if len(columns) != len(funnel.stages):
+        raise InvalidInputError(
+            f"--stages names {len(columns)} columns but the model has {len(funnel.stages)} "
+            f"stages ({', '.join(funnel.stages)}); name one column per stage, top to bottom"
+        )
+    team = Team.from_csv(team_path, stages=columns)
+    if list(team.stages) != list(funnel.stages):  # the CSV's columns, in the model's names
+        renamed = dict(zip(team.stages, funnel.stages, strict=True))
+        reps = [
+            rep.model_copy(update={"counts": {renamed[s]: n for s, n in rep.counts.items()}})
+            for rep in team.reps
+        ]
+        team = Team(stages=funnel.stages, reps=reps)
+    return config, funnel, team
 
 
 def _capacity(args: argparse.Namespace) -> str:
-    config, funnel, team = _model_and_team(args.funnel, args.team)
+    from salesmath.benchmarks import check_benchmarks
+    from salesmath.capacity import assess_capacity
+
+    config, funnel, team = _model_and_team(args.funnel, args.team, args.stages)
     quota = args.quota if args.quota is not None else config.get("quota")
     report = assess_capacity(
         team,
@@ -191,7 +229,7 @@ def _capacity(args: argparse.Namespace) -> str:
         if benchmarks is not None:
             document["benchmarks"] = benchmarks.model_dump(mode="json", exclude={"team"})
         return json.dumps(document, indent=2, ensure_ascii=False)
-    parts = [report.to_text()]  # the table ends with the verdict
+    parts = [report.to_text(), report.summary()]
     if benchmarks is not None:
         parts.append(benchmarks.to_text())
     return "\n\n".join(parts)
@@ -209,6 +247,9 @@ _HIRE_KEYS = (
 
 
 def _hire(args: argparse.Namespace) -> str:
+    from salesmath.capacity import assess_capacity
+    from salesmath.hiring import hiring_plan
+
     config = read_config(args.config, allowed=_HIRE_KEYS) if args.config else {}
     source = f"config file {args.config!r}" if args.config else "the command line"
     flags = {
@@ -220,12 +261,9 @@ def _hire(args: argparse.Namespace) -> str:
         "months": args.months,
         "max_hires_per_month": args.max_hires_per_month,
     }
-    fields = {**config, **{key: value for key, value in flags.items() if value is not None}}
-    missing = [key for key in ("target", "headcount", "productivity", "ramp") if key not in fields]
-    if missing:
-        names = ", ".join(missing)
-        options = ", ".join(f"--{key.replace('_', '-')}" for key in missing)
-        raise ConfigError(f"{source} lacks {names}; add them to the config file or pass {options}")
+    fields, origin = _merge(
+        config, flags, source=source, required=("target", "headcount", "productivity", "ramp")
+    )
     capacity = None
     if args.team is not None or args.funnel is not None:
         if args.team is None or args.funnel is None:
@@ -235,49 +273,48 @@ def _hire(args: argparse.Namespace) -> str:
         model, funnel, team = _model_and_team(args.funnel, args.team)
         capacity = assess_capacity(team, funnel, quota=model.get("quota"))
     target = fields.pop("target")
-    result = hiring_plan(target, **fields, capacity=capacity)
+    try:
+        result = hiring_plan(target, **fields, capacity=capacity)
+    except InvalidInputError as exc:
+        culprit = next((key for key in origin if str(exc).startswith(key)), None)
+        raise InvalidInputError(f"{origin[culprit]}: {exc}" if culprit else str(exc)) from None
     if args.json or capacity is None:
         return _render(result, as_json=args.json)
-    return f"{capacity.verdict}\n\n{result.to_text()}"
+    return f"{capacity.to_text()}\n\n{result.to_text()}\n\n{result.summary()}"
 
 
-def _probability(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a probability such as 0.9, got {text!r}"
-        ) from None
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage mistakes are one line, like every other error."""
 
-
-def _whole_number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
-    return value
+    def error(self, message: str) -> NoReturn:
+        hint = ""
+        if "expected one argument" in message:
+            hint = " (a value that starts with '-' is written --flag=-1,7,30)"
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{hint}; see {self.prog} --help\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``salesmath`` command."""
-    parser = argparse.ArgumentParser(
+    """Return the argument parser of the ``salesmath`` command.
+
+    Flag values are passed on as written and read by the library's own
+    readers, so ``--confidence 90%`` and ``--quota 250,000`` work as they do
+    in a config file, and a bad value gets the library's one-line message.
+    """
+    parser = _Parser(
         prog="salesmath",
         description="Exact sales math: invert a quota into the activity each funnel stage needs.",
     )
     parser.add_argument("--version", action="version", version=f"salesmath {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+    output = _Parser(add_help=False)
+    output.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    shared = [output]
 
     plan = commands.add_parser(
         "plan",
+        parents=shared,
         help="invert a quota into the count each stage needs",
         description=(
             "Read a TOML or JSON config with 'quota' and a [funnel] table (stages, rates, "
@@ -287,29 +324,27 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: salesmath plan examples/quarter.toml --pace 13 --unit week",
     )
     plan.add_argument("config", nargs="?", help="TOML or JSON config file (optional with flags)")
-    plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
     plan.add_argument("--quota", help="quota to plan for, e.g. 250000")
     plan.add_argument("--stages", help="comma-separated stage names, top to bottom")
     plan.add_argument("--rates", help='comma-separated rates, e.g. "1 in 50,60%%,1/3"')
     plan.add_argument("--deal-size", help="average value of a won deal")
     plan.add_argument("--days", help="comma-separated typical days of each conversion")
-    plan.add_argument("--rounding", choices=("ceil", "none"), help="ceil (default) or none")
+    plan.add_argument("--rounding", help="ceil (the default) or none")
+    plan.add_argument("--pace", metavar="PERIODS", help="also split into periods, e.g. 13")
     plan.add_argument(
-        "--pace", type=_positive_int, metavar="PERIODS", help="also split into periods"
+        "--unit", default="period", help="what a pace period is called, e.g. week (default: period)"
     )
-    plan.add_argument("--unit", default="period", help="what a pace period is called (week)")
     plan.add_argument(
         "--close-by", metavar="YYYY-MM-DD", help="also schedule each stage (needs days)"
     )
     plan.add_argument(
-        "--confidence",
-        type=_probability,
-        help="plan each stage to win at this probability, e.g. 0.9",
+        "--confidence", help="plan each stage to win with this chance, e.g. 0.9 or 90%%"
     )
     plan.set_defaults(handler=_plan)
 
     compare = commands.add_parser(
         "compare",
+        parents=shared,
         help="compare the top third of reps with the bottom third",
         description=(
             "Read a team CSV (columns: rep, one per stage, bookings, optional quota, "
@@ -323,14 +358,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--stages", help="comma-separated stage columns, top to bottom (default: inferred)"
     )
     compare.add_argument(
-        "--by", default="bookings", help="rank reps by bookings (default), attainment or any metric"
+        "--by",
+        default="bookings",
+        help="rank reps by bookings, attainment or any metric (default: bookings)",
     )
     compare.add_argument("--exclude", help="comma-separated reps to leave out")
-    compare.add_argument("--json", action="store_true", help="print JSON instead of a table")
     compare.set_defaults(handler=_compare)
 
     capacity = commands.add_parser(
         "capacity",
+        parents=shared,
         help="flag underutilized reps before hiring",
         description=(
             "Check each rep of a team CSV against the model in a plan config ([funnel] table; "
@@ -343,24 +380,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--funnel", required=True, help="TOML or JSON config with the model's [funnel]"
     )
     capacity.add_argument(
+        "--stages",
+        help="the CSV's stage columns, top to bottom, one per model stage "
+        "(default: the model's stage names)",
+    )
+    capacity.add_argument(
         "--quota", help="quota of reps without their own (overrides the config's)"
     )
     capacity.add_argument(
-        "--tolerance", default="0", help="how far below an assumption still meets it (0.05)"
+        "--tolerance",
+        default="0",
+        help="how far below an assumption still meets it, e.g. 0.05 (default: 0)",
     )
     capacity.add_argument(
         "--max-share-below",
         default="0.25",
-        help="the share of reps below the model that still allows hiring",
+        help="the share of reps below the model that still allows hiring (default: 0.25)",
     )
     capacity.add_argument(
         "--months", help="months the team's counts cover: also check the role rules of thumb"
     )
-    capacity.add_argument("--json", action="store_true", help="print JSON instead of a table")
     capacity.set_defaults(handler=_capacity)
 
     hire = commands.add_parser(
         "hire",
+        parents=shared,
         help="plan the fewest hires that reach a bookings target",
         description=(
             "Plan hires by month, given today's headcount, a rep's monthly productivity and a "
@@ -371,20 +415,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hire.add_argument("config", nargs="?", help="TOML or JSON config (optional with flags)")
     hire.add_argument("--target", help="bookings to reach over the horizon")
-    hire.add_argument("--headcount", type=_whole_number, help="fully productive reps today")
+    hire.add_argument("--headcount", help="fully productive reps today")
     hire.add_argument("--productivity", help="bookings of one productive rep per month")
     hire.add_argument(
         "--ramp", help="comma-separated share of productivity by month since hire, ending at 1"
     )
-    hire.add_argument("--attrition", help="share of reps who leave per year (0.1)")
-    hire.add_argument("--months", type=_whole_number, help="horizon in months (default 12)")
     hire.add_argument(
-        "--max-hires-per-month", type=_whole_number, help="recruiting capacity per month"
+        "--attrition", help="share of reps who leave per year, e.g. 0.1 or 10%% (default: 0)"
+    )
+    hire.add_argument("--months", help="horizon in months (default: 12)")
+    hire.add_argument(
+        "--max-hires-per-month", help="recruiting capacity per month (default: no limit)"
     )
     hire.add_argument("--team", help="team CSV: count its capacity headroom before hiring")
     hire.add_argument("--funnel", help="model config for --team")
-    hire.add_argument("--json", action="store_true", help="print JSON instead of a table")
     hire.set_defaults(handler=_hire)
+
     return parser
 
 
@@ -408,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage mistake: one line, exit status 2
     handler: Handler = args.handler
     try:
         output = handler(args)

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import cached_property
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -83,6 +84,18 @@ def sales_velocity(
         * parse_amount(deal_size, what="deal_size", positive=True)
         / parse_amount(cycle_days, what="cycle_days", positive=True)
     )
+
+
+_PLANS: list[ModuleType] = []
+
+
+def _plans() -> ModuleType:
+    """Return ``salesmath.plans``, imported on first use (it imports this module)."""
+    if not _PLANS:
+        from salesmath import plans
+
+        _PLANS.append(plans)
+    return _PLANS[0]
 
 
 def _observed_rate(observed: Observed, *, what: str) -> Fraction:
@@ -401,20 +414,22 @@ class Funnel(TabularModel):
         >>> funnel.plan(21_000, confidence=0.9).counts
         {'demos': 74, 'won': 21}
         """
-        from salesmath.plans import QuotaPlan
-
+        plans = _plans()
         amount = parse_amount(quota, what="quota")
         mode = parse_choice(rounding, ("ceil", "none"), what="rounding")
         if confidence is None:
             # every value is read: build the plan without reading them again
-            return QuotaPlan.trusted(funnel=self, quota=amount, rounding=mode, confidence=None)
+            cached = {"counts": plans._whole_counts(self, amount)} if mode == "ceil" else None
+            return plans.QuotaPlan.trusted(
+                cached, funnel=self, quota=amount, rounding=mode, confidence=None
+            )
         chance = float(parse_probability(confidence))
         if mode == "none":
             raise InvalidInputError(
                 "confidence= plans whole counts; it cannot be combined with rounding='none' "
                 "(expected fractional counts): leave rounding out"
             )
-        plan = QuotaPlan.trusted(funnel=self, quota=amount, rounding=mode, confidence=chance)
+        plan = plans.QuotaPlan.trusted(funnel=self, quota=amount, rounding=mode, confidence=chance)
         plan.counts  # noqa: B018 - a confidence no count reaches says so here, not later
         return plan
 

@@ -337,6 +337,8 @@ def parse_amount(value: object, *, what: str = "amount", positive: bool = False)
     ...
     salesmath.errors.LimitError: quota must be at most 1,000,000,000,000,000,000 (salesmath's limit), got 1000000000000000000000000000000
     """
+    if type(value) is int and 0 < value <= MAX_AMOUNT:  # the common case, read fast
+        return Fraction(value)
     amount = _number(value, what=what)
     rule = "> 0" if positive else ">= 0"
     if amount is None or amount < 0 or (positive and amount == 0):

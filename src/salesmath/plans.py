@@ -50,6 +50,20 @@ MAX_PERIODS: Final = 10_000
 """The most periods a pace splits a plan into (a plan paced by the day for 27 years)."""
 
 
+def _deals(funnel: Funnel, quota: Fraction) -> int:
+    """Whole deals that reach `quota`: ``ceil(quota / deal_size)``, by the exact kernel."""
+    _, _, size_num, size_den = funnel._kernel
+    deals: int = _core.deals_needed(quota.numerator, quota.denominator, size_num, size_den)
+    return deals
+
+
+def _whole_counts(funnel: Funnel, quota: Fraction) -> dict[str, int]:
+    """Whole count per stage that reaches `quota` on average (``rounding="ceil"``)."""
+    nums, dens, size_num, size_den = funnel._kernel
+    deals = _core.deals_needed(quota.numerator, quota.denominator, size_num, size_den)
+    return dict(zip(funnel.stages, _core.required_counts(deals, nums, dens), strict=True))
+
+
 class QuotaPlan(TabularModel):
     """The count each stage needs to reach a quota.
 
@@ -112,18 +126,17 @@ class QuotaPlan(TabularModel):
     def counts(self) -> dict[str, Count]:
         """Count per stage, top to bottom."""
         funnel, quota = self.funnel, self.quota
-        nums, dens, size_num, size_den = funnel._kernel
         if self.rounding == "none":
             counts: list[int | Fraction] = [whole_or_exact(quota / funnel.deal_size)]
             for rate in reversed(funnel.rates):
                 counts.append(whole_or_exact(counts[-1] / rate))
             return dict(zip(funnel.stages, reversed(counts), strict=True))
-        deals = _core.deals_needed(quota.numerator, quota.denominator, size_num, size_den)
         if self.confidence is not None:
             from salesmath import probability
 
+            deals = _deals(funnel, quota)
             return dict(probability.confidence_counts(funnel, deals, confidence=self.confidence))
-        return dict(zip(funnel.stages, _core.required_counts(deals, nums, dens), strict=True))
+        return _whole_counts(funnel, quota)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
