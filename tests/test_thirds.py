@@ -1,3 +1,4 @@
+import itertools
 import json
 import math
 from fractions import Fraction
@@ -7,13 +8,46 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.api.types import is_numeric_dtype
 from scipy import stats
 
-from salesmath import InvalidInputError, Team, UnknownRepError
+from salesmath import Team
+from salesmath.errors import InvalidInputError, UnknownMetricError, UnknownRepError
+from salesmath.numbers import MAX_AMOUNT
 from salesmath.thirds import MetricRow, ThirdsComparison, compare_thirds
 
 STAGES = ["activities", "discos", "demos", "won"]
 EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def brute_force_p(top, bottom):
+    """Two-sided exact permutation p-value of the rank sum, enumerating every split.
+
+    Reps with equal values share their average rank (scipy.stats.rankdata); the
+    p-value is twice the smaller tail, at most 1.
+    """
+    pooled = np.r_[top, bottom]
+    ranks = stats.rankdata(pooled)
+    n1 = len(top)
+    observed = ranks[:n1].sum()
+    sums = np.array([ranks[list(c)].sum() for c in itertools.combinations(range(len(pooled)), n1)])
+    lower = np.mean(sums <= observed + 1e-9)
+    upper = np.mean(sums >= observed - 1e-9)
+    return min(1.0, 2 * min(lower, upper))
+
+
+def legend(reps):
+    """The table's last lines: what share of gap, p, effect and ρ mean, for a manager."""
+    return [
+        "share of gap: the part of the bookings gap each factor explains (they add up to 100%; "
+        "negative where the bottom third does better).",
+        "p: the chance of a difference this large if the metric made no difference; under 0.05 "
+        "is rarely luck, though among many rows a few come by chance (Mann–Whitney U).",
+        "effect: how often a top rep beats a bottom rep minus the reverse: +1 always, 0 as often "
+        "as not, -1 never (Cliff's delta).",
+        f"ρ bookings: how the metric moves with bookings over all {reps} reps: +1 up together, "
+        "0 unrelated, -1 opposite (Spearman).",
+    ]
 
 
 def make_team(rows, stages=("demos", "won"), **extra):
@@ -61,8 +95,8 @@ def test_enterprise_levers_are_deal_size_then_demo_to_won(enterprise):
     assert result.top == ("Devon", "Blake", "Avery", "Casey")
     assert result.bottom == ("Kai", "Indigo", "Logan", "Jordan")
     assert result.summary() == (
-        "Top third (4 reps by bookings) books 4.2× the bottom third; deal size explains 58% of "
-        "the gap and the demos-to-won rate 42%."
+        "Top third (4 reps by bookings) books 4.21× the bottom third; deal size explains 57.6% "
+        "of the gap and the demos-to-won rate 42.4%."
     )
 
 
@@ -148,19 +182,40 @@ def test_by_attainment():
     assert result["attainment"].bottom == Fraction(1, 2)
 
 
-def test_p_values_equal_scipys_on_the_same_per_rep_values(enterprise):
-    # scipy.stats.mannwhitneyu, two-sided, exact (accounts for ties) for small groups.
+def per_rep(team, result, name):
+    def values(reps):
+        return [float(v) for v in (team[r].metric(name) for r in reps) if v is not None]
+
+    return values(result.top), values(result.bottom)
+
+
+def test_p_values_are_exact_permutation_p_values_over_tied_ranks(enterprise):
+    # Issue 11, item 2: scipy's mannwhitneyu(method="exact") ignores ties; the p-value
+    # is the exact permutation p-value of the tied (average) ranks, checked against
+    # enumerating all C(8, 4) = 70 splits of the two thirds' reps.
     result = compare_thirds(enterprise)
-    for name in ["won", "demos_to_won", "deal_size", "bookings", "cycle_days", "activities"]:
-        top = [float(v) for v in (enterprise[r].metric(name) for r in result.top) if v is not None]
-        bottom = [
-            float(v) for v in (enterprise[r].metric(name) for r in result.bottom) if v is not None
-        ]
-        expected = stats.mannwhitneyu(top, bottom, alternative="two-sided", method="exact")
-        row = result[name]
-        assert row.p_value == float(expected.pvalue), name
+    for row in result.metrics:
+        top, bottom = per_rep(enterprise, result, row.name)
+        assert row.p_value == pytest.approx(brute_force_p(top, bottom), rel=1e-12), row.name
         cliffs = sum((x > y) - (x < y) for x in top for y in bottom) / (len(top) * len(bottom))
-        assert row.effect_size == pytest.approx(cliffs, abs=1e-12), name
+        assert row.effect_size == pytest.approx(cliffs, abs=1e-12), row.name
+
+
+def test_tied_activities_no_longer_get_scipys_untied_exact_p_value(enterprise):
+    # Activities 1005, 990, 1010, 1000 (top) vs 990, 1000, 1000, 1010 (bottom): four ties.
+    result = compare_thirds(enterprise)
+    top, bottom = per_rep(enterprise, result, "activities")
+    untied = stats.mannwhitneyu(top, bottom, alternative="two-sided", method="exact").pvalue
+    assert untied == pytest.approx(31 / 35)
+    assert result["activities"].p_value == pytest.approx(34 / 35)
+    assert result["activities"].p_value == pytest.approx(brute_force_p(top, bottom))
+
+
+def test_untied_values_keep_scipys_exact_p_value(enterprise):
+    result = compare_thirds(enterprise)
+    top, bottom = per_rep(enterprise, result, "bookings")
+    expected = stats.mannwhitneyu(top, bottom, alternative="two-sided", method="exact")
+    assert result["bookings"].p_value == pytest.approx(expected.pvalue, rel=1e-12)
 
 
 def test_spearman_is_over_every_rep(enterprise):
@@ -179,7 +234,9 @@ def test_constant_metric_has_no_correlation(six):
     assert compare_thirds(six)["demos"].spearman is None
 
 
-def test_large_groups_use_scipys_default_method():
+def test_large_groups_use_the_tie_corrected_normal_approximation():
+    # 110 reps a group, many tied win counts: scipy's mannwhitneyu(method="asymptotic")
+    # with its tie and continuity corrections.
     rng = np.random.default_rng(7)  # fixed data set, not a reseeded test
     rows = [
         (f"r{i:03d}", 50, int(w), int(w) * int(s))
@@ -191,17 +248,25 @@ def test_large_groups_use_scipys_default_method():
     result = compare_thirds(team)
     top = [team[r].counts["won"] for r in result.top]
     bottom = [team[r].counts["won"] for r in result.bottom]
-    assert result["won"].p_value == stats.mannwhitneyu(top, bottom, alternative="two-sided").pvalue
+    expected = stats.mannwhitneyu(top, bottom, alternative="two-sided", method="asymptotic")
+    assert result["won"].p_value == pytest.approx(expected.pvalue, rel=1e-9)
 
 
-def test_counts_too_big_for_int64_stay_exact():
-    big = 2**70
-    team = make_team([("a", big, big // 2, big), ("b", big, big // 4, big // 2), ("c", big, 1, 1)])
+def test_counts_beyond_float_precision_stay_exact():
+    # Counts just below salesmath's limit (10**18), far beyond a float's 2**53, and
+    # group totals beyond int64: every group value is still exact.
+    big = MAX_AMOUNT - 2
+    assert float(big) == float(MAX_AMOUNT)  # a float could not tell them apart
+    rows = [(f"r{i}", big, big // 2, big - i) for i in range(9)] + [("z", big, 1, 1)]
+    team = make_team(rows)
     result = compare_thirds(team)
     assert result["demos"].top == big
     assert result["demos_to_won"].top == Fraction(1, 2)
-    assert result["deal_size"].bottom == 1
-    assert compare_thirds(team, by="won").top == ("a",)
+    assert result["bookings"].top == big - 1
+    assert result.bottom == ("r7", "r8", "z")
+    assert result["deal_size"].bottom == Fraction(2 * big - 14, big + 1)
+    by_won = compare_thirds(team, by="won")
+    assert (by_won.top, by_won.bottom) == (("r0", "r1", "r2"), ("r7", "r8", "z"))
 
 
 def test_fractional_ratios_rank_exactly_with_ties_by_name():
@@ -273,10 +338,12 @@ def test_zeroed_conversion_is_the_first_lever(zero_bottom):
     assert result.gap is None
     assert result.levers(3)[0] == "demos_to_won"
     assert result.levers(3)[1:] == ["activities_to_discos", "activities"]
-    assert result.summary().startswith(
+    assert result.summary() == (
         "Top third (2 reps by bookings) books 1,580,000 a rep on average, the bottom third "
         "nothing; the bottom third's demos-to-won rate is zero, the first lever, then the "
-        "activities-to-discos rate (2.3× the bottom third's)."
+        "activities-to-discos rate (2.27× the bottom third's), activities per rep (1.18× the "
+        "bottom third's) and the discos-to-demos rate (1.1× the bottom third's). With 2 reps a "
+        "group no p-value can fall below 0.33: read the differences as leads to check, not proof."
     )
 
 
@@ -290,11 +357,98 @@ def test_nothing_that_does_not_exist_is_shown_as_a_number(zero_bottom):
     deal_size = next(row for row in data["metrics"] if row["name"] == "deal_size")
     assert deal_size["bottom"] is None
     table = str(result)
-    assert "nan" not in table.lower()
-    assert "demos_to_won              45.5%    0.0%      ∞        zeroed  0.33" in table
-    assert (
-        "deal_size               158,000       —      —             —     —       —       +1.00"
-        in table
+    for word in ("nan", "inf", "∞"):
+        assert word not in table.lower()
+    assert table == "\n".join(
+        [
+            "Top vs bottom third by bookings: 2 of 6 reps each",
+            "metric                      top  bottom  ratio  share of gap     p  effect  ρ bookings",
+            "--------------------  ---------  ------  -----  ------------  ----  ------  ----------",
+            "activities                1,000     850  1.18×             —     1   +0.50       +0.52",
+            "discos                       40      15  2.67×             —  0.33   +1.00       +0.97",
+            "demos                        22     7.5  2.93×             —  0.33   +1.00       +0.97",
+            "won                          10       0      —             —  0.33   +1.00       +1.00",
+            "activities_to_discos         4%    1.8%  2.27×             —  0.33   +1.00       +0.92",
+            "discos_to_demos             55%     50%   1.1×             —     1   +0.50       +0.59",
+            "demos_to_won              45.5%      0%      —        zeroed  0.33   +1.00       +1.00",
+            "deal_size               158,000       —      —             —     —       —       +1.00",
+            "bookings              1,580,000       0      —             —  0.33   +1.00       +1.00",
+            "Each third is 2 reps; the middle 2 are in neither.",
+            "With 2 reps a group no p-value can fall below 0.33; read the differences as leads "
+            "to check, not proof.",
+            "The bottom third's demos_to_won is zero: that factor is the first lever.",
+            "The bottom third won no deals, so it has no deal size (—).",
+            *legend(6),
+        ]
+    )
+
+
+def test_values_that_do_not_exist_are_missing_in_the_frame(zero_bottom):
+    frame = compare_thirds(zero_bottom).to_frame()
+    assert frame.loc["demos_to_won", "ratio"] != frame.loc["demos_to_won", "ratio"]  # NaN
+    assert math.isnan(frame.loc["deal_size", "bottom"])
+    assert frame.loc["demos_to_won", "top"] == pytest.approx(10 / 22)
+
+
+def test_summary_names_an_offsetting_factor():
+    # Issue 11, item 3: one office's summary said "opportunities per rep explains 155% of
+    # the gap" and stopped; the bottom third's larger deals offset -54%, and must be said.
+    team = make_team(
+        [
+            ("a", 100, 20, 200_000),
+            ("b", 90, 18, 190_000),
+            ("c", 60, 10, 150_000),
+            ("d", 50, 8, 130_000),
+            ("e", 30, 5, 120_000),
+            ("f", 28, 5, 110_000),
+        ],
+        stages=("opportunities", "won"),
+    )
+    result = compare_thirds(team)
+    shares = result.shares()
+    assert shares["deal_size"] == pytest.approx(-1.528, abs=1e-3)
+    assert result.levers() == ["opportunities", "opportunities_to_won"]
+    assert result.summary() == (
+        "Top third (2 reps by bookings) books 1.7× the bottom third; opportunities per rep "
+        "explains 224.7% of the gap and the opportunities-to-won rate 28.1%, while the bottom "
+        "third's larger deals offset -152.8%. With 2 reps a group no p-value can fall below "
+        "0.33: read the differences as leads to check, not proof."
+    )
+
+
+def test_summary_names_every_factor_above_a_tenth_of_the_gap():
+    # Transactional scenario from the sales-math AMA: the gap is spread over four factors;
+    # deal size (4.2%) is below the 10% line and left to the table.
+    team = Team.from_csv(EXAMPLES / "transactional_team.csv", stages=STAGES)
+    assert compare_thirds(team).summary() == (
+        "Top third (5 reps by bookings) books 1.72× the bottom third; the activities-to-discos "
+        "rate explains 38% of the gap, the discos-to-demos rate 26.7%, the demos-to-won rate "
+        "20.2% and activities per rep 10.9%."
+    )
+
+
+def test_summary_without_a_gap_says_who_is_ahead_on_what():
+    # Ranked by wins, the top third books less: no shares, so each factor beyond 10%
+    # either way is named by its ratio.
+    team = make_team(
+        [
+            ("a", 100, 20, 200_000),
+            ("b", 90, 18, 190_000),
+            ("c", 60, 10, 150_000),
+            ("d", 50, 8, 130_000),
+            ("e", 30, 5, 1_200_000),
+            ("f", 28, 5, 1_100_000),
+        ],
+        stages=("opportunities", "won"),
+    )
+    result = compare_thirds(team, by="won")
+    assert set(result.shares().values()) == {None}
+    assert result.summary() == (
+        "Top third (2 reps by won) books 0.17× the bottom third; the top third is ahead on "
+        "opportunities per rep (3.28× the bottom third's) and the opportunities-to-won rate "
+        "(1.16× the bottom third's), while the bottom third's deal size is 22.41× the top "
+        "third's. With 2 reps a group no p-value can fall below 0.33: read the differences as "
+        "leads to check, not proof."
     )
 
 
@@ -340,18 +494,18 @@ def test_repr_is_one_line(six):
 def test_table_text(six):
     assert str(compare_thirds(six)) == "\n".join(
         [
-            "Top vs bottom third by bookings: 2 of 6 reps each; the top books 4.2× the bottom",
+            "Top vs bottom third by bookings: 2 of 6 reps each; the top books 4.23× the bottom",
             "metric              top   bottom  ratio  share of gap     p  effect  ρ bookings",
             "------------  ---------  -------  -----  ------------  ----  ------  ----------",
-            "demos                24       24   1.0×            0%     1   +0.00           —",
-            "won                10.5      5.5   1.9×             —  0.33   +1.00       +1.00",
-            "demos_to_won      43.8%    22.9%   1.9×           45%  0.33   +1.00       +1.00",
-            "deal_size     155,238.1   70,000   2.2×           55%  0.33   +1.00       +0.97",
-            "bookings      1,630,000  385,000   4.2×             —  0.33   +1.00       +1.00",
+            "demos                24       24     1×            0%     1   +0.00           —",
+            "won                10.5      5.5  1.91×             —  0.33   +1.00       +1.00",
+            "demos_to_won      43.8%    22.9%  1.91×         44.8%  0.33   +1.00       +1.00",
+            "deal_size     155,238.1   70,000  2.22×         55.2%  0.33   +1.00       +0.97",
+            "bookings      1,630,000  385,000  4.23×             —  0.33   +1.00       +1.00",
             "Each third is 2 reps; the middle 2 are in neither.",
-            "With 2 reps a group no p-value can fall below 0.33; read the differences as leads to check, not proof.",
-            "p: two-sided Mann–Whitney U on per-rep values, not corrected for testing many metrics; "
-            "effect: Cliff's delta, top vs bottom; ρ bookings: Spearman correlation with bookings over all 6 reps.",
+            "With 2 reps a group no p-value can fall below 0.33; read the differences as leads "
+            "to check, not proof.",
+            *legend(6),
         ]
     )
 
@@ -363,6 +517,30 @@ def test_html_and_frame_are_views_of_the_table(six):
     assert '<td style="text-align: right">43.8%</td>' in html
     frame = result.to_frame()
     assert list(frame.index) == ["demos", "won", "demos_to_won", "deal_size", "bookings"]
+
+
+NUMERIC_COLUMNS = ["top", "bottom", "ratio", "share of gap", "p", "effect", "ρ bookings"]
+
+
+@pytest.mark.parametrize("team", ["six", "enterprise", "zero_bottom"])
+def test_frame_columns_are_numbers_not_text(team, request):
+    # Issue 8: to_frame() returned text such as "1.7×"; now raw numbers, sortable.
+    result = compare_thirds(request.getfixturevalue(team))
+    frame = result.to_frame()
+    assert list(frame.columns) == NUMERIC_COLUMNS
+    for column in NUMERIC_COLUMNS:
+        assert is_numeric_dtype(frame[column]), column
+    ratio = frame.loc["bookings", "ratio"]
+    assert math.isnan(ratio) if result.gap is None else ratio == pytest.approx(float(result.gap))
+    assert frame.loc["bookings", "p"] == pytest.approx(result["bookings"].p_value)
+
+
+def test_frame_holds_the_exact_values_as_floats(six):
+    frame = compare_thirds(six).to_frame()
+    assert frame.loc["demos_to_won", "top"] == 7 / 16
+    assert frame.loc["deal_size", "top"] == pytest.approx(3_260_000 / 21)
+    assert frame.loc["demos_to_won", "share of gap"] == pytest.approx(0.448, abs=1e-3)
+    assert math.isnan(frame.loc["demos", "ρ bookings"])
 
 
 def test_json_round_trip(six):
@@ -386,7 +564,13 @@ def test_shares_are_none_without_a_gap_to_explain():
     assert result.gap == 1
     assert set(result.shares().values()) == {None}
     assert result.levers() == []
-    assert result.summary().startswith("Top third (1 rep by bookings) books 1.0× the bottom third.")
+    assert result.summary() == (
+        "Top third (1 rep by bookings) books as much as the bottom third. With 1 rep a group "
+        "no p-value can fall below 1: read the differences as leads to check, not proof."
+    )
+    frame = result.to_frame()
+    assert frame["share of gap"].isna().all()
+    assert is_numeric_dtype(frame["share of gap"])
 
 
 # -- bad input -------------------------------------------------------------------
@@ -443,10 +627,51 @@ def test_team_must_be_a_team():
 
 def test_bad_lookups(six):
     result = compare_thirds(six)
-    with pytest.raises(InvalidInputError, match="no metric 'close' in this comparison"):
+    with pytest.raises(
+        UnknownMetricError,
+        match="unknown metric 'close'; the metrics are 'demos', 'won', 'demos_to_won', ",
+    ):
         result["close"]
     with pytest.raises(InvalidInputError, match="n must be a whole number >= 1, got 0"):
         result.levers(0)
+
+
+def test_an_unknown_metric_is_a_key_error(six):
+    result = compare_thirds(six)
+    with pytest.raises(KeyError):
+        result["nope"]
+    with pytest.raises(UnknownMetricError) as caught:
+        result["nope"]
+    assert caught.value.name == "nope"
+    assert "deal_size" in caught.value.known
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        # issue 11: compare_thirds(team, exclude=5) raised a bare TypeError
+        (lambda t: compare_thirds(t, exclude=5), "exclude must be a list, got 5"),
+        (lambda t: compare_thirds(t, exclude=None), "exclude must be a list, got None"),
+        (lambda t: compare_thirds(t, exclude=[5]), r"exclude\[0\] must be a name \(text\), got 5"),
+        (lambda t: compare_thirds(t, exclude={"ana": 1}), "exclude must be a list"),
+        (lambda t: compare_thirds(t, by="x"), "by must be one of 'demos', 'won', .*, got 'x'"),
+        (lambda t: compare_thirds(t, by=5), "by must be one of 'demos', .*, got 5"),
+        (lambda t: compare_thirds(t, by=None), "by must be one of 'demos', .*, got None"),
+        (lambda t: compare_thirds(t).levers(0), "n must be a whole number >= 1, got 0"),
+        (lambda t: compare_thirds(t).levers(True), "n must be a whole number >= 1, got True"),
+        (lambda t: compare_thirds(t).levers(1.5), "n must be a whole number >= 1, got 1.5"),
+        (lambda t: compare_thirds(t).levers("two"), "n must be a whole number >= 1, got 'two'"),
+        (lambda t: compare_thirds(t).levers(None), "n must be a whole number >= 1, got None"),
+    ],
+)
+def test_bad_input_is_a_value_error_naming_the_argument(six, call, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        call(six)
+    assert isinstance(caught.value, InvalidInputError)
+
+
+def test_levers_reads_a_whole_number_written_as_a_float(six):
+    assert compare_thirds(six).levers(1.0) == ["deal_size"]
 
 
 def test_metric_row_rejects_impossible_statistics():

@@ -309,7 +309,9 @@ class ThirdsComparison(TabularModel):
         reps = f"{self.k} rep{'s' if self.k != 1 else ''}"
         top_mean = self["bookings"].top
         text = f"Top third ({reps} by {self.by}) books "
-        if self.gap is not None:
+        if self.gap == 1:
+            text += "as much as the bottom third"
+        elif self.gap is not None:
             text += f"{format_times(self.gap)} the bottom third"
         elif top_mean:
             text += f"{format_amount(top_mean)} a rep on average, the bottom third nothing"
