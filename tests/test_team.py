@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from salesmath import InvalidInputError, SalesmathError, UnknownStageError
+from salesmath.errors import UnknownMetricError
 from salesmath.team import RepStats, Team, UnknownRepError
 
 STAGES = ["activities", "discos", "demos", "won"]
@@ -90,11 +91,11 @@ def test_zero_quota_is_rejected_with_the_fix():
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"rep": " ", "counts": {"won": 1}, "bookings": 1}, "rep name must not be blank"),
+        ({"rep": " ", "counts": {"won": 1}, "bookings": 1}, "rep must be a non-empty name"),
         ({"rep": "a", "counts": [1, 2], "bookings": 1}, "counts for rep 'a' must be a mapping"),
         (
             {"rep": "a", "counts": {"": 1}, "bookings": 1},
-            "stage names for rep 'a' must be non-empty",
+            "a stage name in counts for rep 'a' must be a non-empty name",
         ),
         ({"rep": "a", "counts": {"won": 1}, "bookings": 1, "qouta": 5}, "qouta"),
         (
@@ -110,7 +111,7 @@ def test_bad_rep_fields_are_named(fields, message):
 
 def test_unknown_metric_lists_the_known_ones():
     with pytest.raises(
-        InvalidInputError,
+        UnknownMetricError,
         match=r"unknown metric 'close'; the metrics are 'demos', 'won', 'demos_to_won'",
     ):
         RepStats(rep="a", counts={"demos": 1, "won": 0}, bookings=0).metric("close")
@@ -137,7 +138,7 @@ def test_rep_table_text():
         rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000, quota=1_500_000
     )
     assert str(stats) == (
-        "Rep ana: bookings 1,760,000, deal size 160,000, attainment 117%\n"
+        "Rep ana: bookings 1,760,000, deal size 160,000, attainment 117.3%\n"
         "stage  count        to next\n"
         "-----  -----  -------------\n"
         "demos     24  11/24 (45.8%)\n"
@@ -190,8 +191,10 @@ def test_unknown_rep_is_a_key_error_and_a_value_error(team):
 
 
 def test_unknown_metric_on_a_team(team):
-    with pytest.raises(InvalidInputError, match="unknown metric 'quota'"):
+    with pytest.raises(UnknownMetricError, match="unknown metric 'quota'") as info:
         team.values("quota")
+    assert isinstance(info.value, KeyError)
+    assert isinstance(info.value, ValueError)
 
 
 def test_team_repr_and_table(team):
@@ -211,7 +214,7 @@ def test_team_repr_and_table(team):
     ("stages", "reps", "message"),
     [
         (["won"], [], "at least 2"),
-        (["demos", " "], [], "stage names must not be empty"),
+        (["demos", " "], [], r"stages\[1\] must be a non-empty name"),
         (["demos", "bookings"], [], "stage name 'bookings' is taken"),
         (["a", "b", "a_to_b"], [], "stage and conversion names must be unique, got 'a_to_b' twice"),
         (["demos", "won"], [], "at least 1"),
@@ -335,7 +338,7 @@ def test_from_records_accepts_rep_stats():
     ("records", "message"),
     [
         ([], "records is empty"),
-        ([{"rep": "ana", "won": 1, "bookings": 1}], r"row 1 needs a column per stage"),
+        ([{"rep": "ana", "won": 1, "bookings": 1}], r"records needs a column per stage"),
         ([{"rep": "ana", "demos": 2, "won": 1, "bookings": 1}, 7], "row 2 must be a mapping"),
         (
             [{"rep": "ana", "demos": None, "won": 1, "bookings": 1}],

@@ -7,16 +7,25 @@ the rep's bookings and, optionally, quota, average sales cycle, role and
 segment.  From those counts each rep's conversions ``"<a>_to_<b>"``, deal
 size and attainment follow exactly.
 
+Every count is what was logged, as it was logged: salesmath does not know
+which deals are still open, so **an open deal counts as not won**.  A deal
+still in progress adds to the stages it reached and not to won deals, which
+lowers the conversion into won of a rep with many young deals.  Until teams
+are built from deal-level history, compare reps over a period whose deals
+have closed, or leave open deals out of the counts.
+
 Counts do not have to shrink down the funnel: CRM data often logs more demos
 than discovery calls (a demo booked straight from an inbound lead), so a
 conversion worked out from logged counts may exceed 1.  salesmath reports it
 as it is rather than rejecting the rep.
+
+The file, record and frame loaders live in :mod:`salesmath.io`;
+``Team.from_records``, ``Team.from_csv`` and ``Team.from_frame`` call them.
 """
 
 from __future__ import annotations
 
-import csv
-import itertools
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -26,34 +35,51 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from salesmath._table import Column, Table, TabularModel, plain
-from salesmath.errors import InvalidInputError, SalesmathError, UnknownStageError, describe_error
-from salesmath.funnel import check_stage_names
-from salesmath.rates import Amount, PositiveAmount, format_exact, format_rate, parse_amount
+from salesmath._format import format_amount, format_exact, format_percent, format_rate
+from salesmath._stages import check_stage_names, conversion_names
+from salesmath._table import Column, Table, TabularModel
+from salesmath.errors import (
+    InvalidInputError,
+    UnknownMetricError,
+    UnknownRepError,
+    UnknownStageError,
+    describe_error,
+)
+from salesmath.io import (
+    KNOWN_COLUMNS,
+    Rows,
+    check_columns,
+    infer_stages,
+    inferred_note,
+    read_csv,
+    read_frame,
+    read_records,
+    rep_fields,
+)
+from salesmath.numbers import (
+    MAX_AMOUNT,
+    Amount,
+    PositiveAmount,
+    parse_amount,
+    parse_list,
+    parse_name,
+    parse_names,
+    parse_whole,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["RepStats", "Team", "UnknownRepError"]
 
-FIELDS: Final = ("rep", "bookings", "quota", "cycle_days", "role", "segment")
+FIELDS: Final = KNOWN_COLUMNS
 """Column names of a rep's row besides its stage counts."""
 
 DERIVED: Final = ("deal_size", "attainment")
 """Per-rep metrics worked out from the row."""
 
 _RESERVED: Final = frozenset((*FIELDS, *DERIVED, "counts"))
-
-
-def _whole(value: object, *, what: str) -> int:
-    """Read a whole count >= 0 (``12``, ``12.0``, ``"12"``, ``"1,200"``)."""
-    try:
-        amount = parse_amount(value, what=what)
-    except InvalidInputError:
-        amount = None
-    if amount is None or amount.denominator != 1:
-        raise InvalidInputError(f"{what} must be a whole number >= 0, got {value!r}")
-    return amount.numerator
+_REP_METRICS: Final = ("bookings", "deal_size", "attainment", "cycle_days")
 
 
 def _exact_sum(values: Iterable[int | Fraction]) -> Fraction:
@@ -69,16 +95,47 @@ def _conversion(upper: int, lower: int) -> Fraction | None:
     return None if upper == 0 else Fraction(lower, upper)
 
 
+@functools.lru_cache(maxsize=4096)
+def _stage_key(name: str) -> str | None:
+    """Read a stage name as :func:`~salesmath.numbers.parse_name` does; None if it is no name.
+
+    Cached: every rep of a team repeats the same stage names.
+    """
+    try:
+        return parse_name(name, what="stage")
+    except InvalidInputError:
+        return None
+
+
+def _count(value: object, *, what: str) -> int:
+    """Read a whole count >= 0 (``12``, ``12.0``, ``"12"``, ``"1,200"``)."""
+    if type(value) is int and 0 <= value <= MAX_AMOUNT:
+        return value  # the common case, without building a Fraction
+    return parse_whole(value, what=what)
+
+
+def _name(value: object, *, what: str) -> str:
+    """Refuse a rep name that is not text, naming the argument."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{what} must be a rep's name (text), got {value!r}"[:300])
+    return value
+
+
 class RepStats(TabularModel):
     """One rep's actuals: a count per stage, bookings, and optional context.
+
+    Every count is what was logged; an open deal counts as not won.
 
     Parameters
     ----------
     rep
-        The rep's name, unique within a team.
+        The rep's name, unique within a team (stripped and NFC-normalised;
+        invisible characters are dropped).
     counts
         Stage name → whole count >= 0, top to bottom; the last stage is won
-        deals.  In a :class:`Team` the order is the team's stage order.
+        deals.  Stage names are read like the rep's name, so ``"won "`` and
+        ``"won"`` are one name.  In a :class:`Team` the order is the team's
+        stage order.
     bookings
         Money the rep booked, >= 0.
     quota
@@ -96,6 +153,8 @@ class RepStats(TabularModel):
     ({'demos_to_won': Fraction(11, 24)}, Fraction(160000, 1), Fraction(88, 75))
     >>> ana
     RepStats(rep='ana', counts={'demos': 24, 'won': 11}, bookings=1760000, quota=1500000)
+    >>> ana.summary()
+    'Rep ana: bookings 1,760,000, deal size 160,000, attainment 117.3%.'
     >>> RepStats(rep="bo", counts={"demos": -2, "won": 0}, bookings=0)
     Traceback (most recent call last):
     ...
@@ -118,12 +177,10 @@ class RepStats(TabularModel):
     role: str | None = None
     segment: str | None = None
 
-    @field_validator("rep")
+    @field_validator("rep", mode="before")
     @classmethod
-    def _check_rep(cls, rep: str) -> str:
-        if not rep.strip():
-            raise ValueError(f"rep name must not be blank, got {rep!r}")
-        return rep
+    def _check_rep(cls, rep: Any) -> str:
+        return parse_name(rep, what="rep")
 
     @field_validator("counts", mode="before")
     @classmethod
@@ -131,12 +188,20 @@ class RepStats(TabularModel):
         rep = info.data.get("rep")
         whose = f" for rep {rep!r}" if rep is not None else ""
         if not isinstance(value, Mapping):
-            raise ValueError(f"counts{whose} must be a mapping of stage to count, got {value!r}")
-        counts = {}
+            raise InvalidInputError(
+                f"counts{whose} must be a mapping of stage to count, got {value!r}"[:300]
+            )
+        counts: dict[str, int] = {}
         for stage, count in value.items():
-            if not isinstance(stage, str) or not stage.strip():
-                raise ValueError(f"stage names{whose} must be non-empty text, got {stage!r}")
-            counts[stage] = _whole(count, what=f"count of {stage!r}{whose}")
+            name = _stage_key(stage) if isinstance(stage, str) else None
+            if name is None:
+                name = parse_name(stage, what=f"a stage name in counts{whose}")
+            if name in counts:
+                raise InvalidInputError(
+                    f"counts{whose} name stage {name!r} twice (names are read without "
+                    f"surrounding spaces and invisible characters); keep one"
+                )
+            counts[name] = _count(count, what=f"count of {name!r}{whose}")
         return counts
 
     @field_validator("bookings", mode="before")
@@ -171,7 +236,7 @@ class RepStats(TabularModel):
 
     @property
     def deals(self) -> int:
-        """Won deals: the count at the last stage."""
+        """Won deals: the count at the last stage (an open deal is not won)."""
         return list(self.counts.values())[-1]
 
     @property
@@ -180,10 +245,10 @@ class RepStats(TabularModel):
 
         Counts need not shrink down the funnel, so a conversion may exceed 1.
         """
-        names, values = self.stages, list(self.counts.values())
+        values = list(self.counts.values())
         return {
-            f"{a}_to_{b}": _conversion(values[i], values[i + 1])
-            for i, (a, b) in enumerate(itertools.pairwise(names))
+            name: _conversion(values[i], values[i + 1])
+            for i, name in enumerate(conversion_names(self.stages))
         }
 
     @property
@@ -206,46 +271,50 @@ class RepStats(TabularModel):
 
         Raises
         ------
-        InvalidInputError
-            If there is no metric of that name.
+        UnknownMetricError
+            If there is no metric of that name (a ``KeyError`` and a
+            ``ValueError``).
 
         Examples
         --------
         >>> rep = RepStats(rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000)
         >>> rep.metric("won"), rep.metric("demos_to_won"), rep.metric("attainment")
         (11, Fraction(11, 24), None)
+        >>> rep.metric("close")
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.UnknownMetricError: unknown metric 'close'; the metrics are 'demos', 'won', 'demos_to_won', 'bookings', 'deal_size', 'attainment', 'cycle_days', 'quota'
         """
-        if name in self.counts:
-            return self.counts[name]
-        conversions = self.conversions
-        if name in conversions:
-            return conversions[name]
-        if name in ("bookings", "deal_size", "attainment", "cycle_days", "quota"):
-            value: int | Fraction | None = getattr(self, name)
-            return value
-        known = [*self.counts, *conversions, "bookings", "deal_size", "attainment", "cycle_days"]
-        raise InvalidInputError(
-            f"unknown metric {name!r}; the metrics are {', '.join(repr(k) for k in known)}"
-        )
+        if isinstance(name, str):
+            if name in self.counts:
+                return self.counts[name]
+            conversions = self.conversions
+            if name in conversions:
+                return conversions[name]
+            if name in (*_REP_METRICS, "quota"):
+                value: int | Fraction | None = getattr(self, name)
+                return value
+        known = (*self.counts, *conversion_names(self.stages), *_REP_METRICS, "quota")
+        raise UnknownMetricError(name, known)
 
     def table(self) -> Table:
-        """Return the rep's counts and conversions as a table."""
+        """Return the rep's counts and conversions as a table (raw values)."""
         conversions = list(self.conversions.values())
         rows = [
             (stage, count, conversions[i] if i < len(conversions) else None)
             for i, (stage, count) in enumerate(self.counts.items())
         ]
-        parts = [f"bookings {_plain(self.bookings)}"]
+        parts = [f"bookings {format_amount(self.bookings)}"]
         if self.deal_size is not None:
-            parts.append(f"deal size {_plain(self.deal_size)}")
+            parts.append(f"deal size {format_amount(self.deal_size)}")
         if self.attainment is not None:
-            parts.append(f"attainment {_percent(self.attainment)}")
+            parts.append(f"attainment {format_percent(self.attainment)}")
         return Table(
             title=f"Rep {self.rep}: {', '.join(parts)}",
             columns=(
                 Column("stage", align="left"),
-                Column("count", _plain),
-                Column("to next", _rate),
+                Column("count"),
+                Column("to next", format_rate),
             ),
             rows=rows,
         )
@@ -268,101 +337,40 @@ class RepStats(TabularModel):
         )
 
 
-def _plain(value: Any) -> str:
-    return plain(value)
-
-
-def _rate(value: Fraction | None) -> str:
-    return "—" if value is None else format_rate(value)
-
-
-def _percent(value: Fraction) -> str:
-    return f"{float(value) * 100:.0f}%"
-
-
-class UnknownRepError(SalesmathError, KeyError, ValueError):
-    """A rep name that the team does not have.
-
-    A ``KeyError`` (``team["ana"]`` is a lookup) and a ``ValueError`` (an
-    argument naming a rep is bad input) at once.
-    """
-
-    def __init__(self, name: object, reps: Sequence[str]) -> None:
-        self.name = name
-        shown = ", ".join(repr(r) for r in reps[:10])
-        more = f" and {len(reps) - 10} more" if len(reps) > 10 else ""
-        super().__init__(f"unknown rep {name!r}; the reps are {shown}{more}")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-def _blank(value: object) -> bool:
-    """Whether a cell holds nothing: None, empty text, NaN or pandas' NA."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _rep_from_row(row: Mapping[str, Any], stages: Sequence[str], where: str) -> RepStats:
-    """Build a RepStats from a flat row: rep, one column per stage, bookings, extras."""
-    for column in ("rep", *stages, "bookings"):
-        if _blank(row.get(column)):
-            fix = "give the rep's name" if column == "rep" else "write 0 if there were none"
-            raise InvalidInputError(f"{where}: {column!r} is empty; {fix}")
-    fields: dict[str, Any] = {
-        "rep": _text(row["rep"]),
-        "counts": {stage: row[stage] for stage in stages},
-        "bookings": row["bookings"],
-    }
-    for column in ("quota", "cycle_days", "role", "segment"):
-        value = row.get(column)
-        if not _blank(value):
-            fields[column] = _text(value) if column in ("role", "segment") else value
+def _rep_from_row(
+    row: Mapping[str, Any], stages: Sequence[str], *, place: str, inferred: bool
+) -> RepStats:
+    """Build a RepStats from a flat row, placing any error at `place`."""
+    fields = rep_fields(row, stages, place=place, inferred=inferred)
     try:
         return RepStats(**fields)
     except ValidationError as exc:
-        raise InvalidInputError(f"{where}: {describe_error(exc)}") from None
-
-
-def _infer_stages(columns: Iterable[str], *, source: str) -> list[str]:
-    stages = [c for c in columns if c not in FIELDS]
-    if len(stages) < 2:
-        raise InvalidInputError(
-            f"{source} needs a column per stage besides {', '.join(FIELDS)}; found "
-            f"{stages!r} — name them with stages=[...] (on the command line, --stages a,b,c)"
-        )
-    return stages
-
-
-def _check_columns(columns: Sequence[str], stages: Sequence[str], *, source: str) -> None:
-    missing = [c for c in ("rep", *stages, "bookings") if c not in columns]
-    if missing:
-        raise InvalidInputError(
-            f"{source} is missing the column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(c) for c in missing)}; its columns are "
-            f"{', '.join(repr(c) for c in columns)} (needed: 'rep', one per stage, 'bookings')"
-        )
+        note = ""
+        if inferred and any(error["loc"][:1] == ("counts",) for error in exc.errors()):
+            for stage in stages:
+                try:
+                    _count(row[stage], what=stage)
+                except InvalidInputError:
+                    note = inferred_note(stages, stage)
+                    break
+        raise InvalidInputError(f"{place}: {describe_error(exc)}{note}") from None
 
 
 class Team(TabularModel):
     """A sales team's actuals: stage names and one :class:`RepStats` per rep.
 
+    Every count is what was logged, and an open deal counts as not won (see
+    the module notes): compare reps over a period whose deals have closed.
+
     Parameters
     ----------
     stages
         At least two unique stage names, top to bottom; the last is won
-        deals.  Names may not be a row field (``rep``, ``bookings``,
-        ``quota``, ``cycle_days``, ``role``, ``segment``) or a derived
-        metric (``deal_size``, ``attainment``).
+        deals.  Names are stripped and NFC-normalised, invisible characters
+        dropped, so names that differ only by those are one name (and
+        refused as duplicates).  Names may not be a row field (``rep``,
+        ``bookings``, ``quota``, ``cycle_days``, ``role``, ``segment``) or a
+        derived metric (``deal_size``, ``attainment``).
     reps
         At least one rep; names unique; every rep has a count for every
         stage and for no other (their counts are put in the team's stage
@@ -384,6 +392,8 @@ class Team(TabularModel):
     ---  -----  ---  ---------
     ana     24   11  1,760,000
     bo      24    6    420,000
+    >>> print(team.summary())
+    2 reps over 2 stages (demos → won). Together they logged 48 demos and won 17 deals (35.4% of demos), booking 2,180,000 at an average deal size of 128,235.29. No rep has a quota. Every count is as logged: an open deal counts as not won.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -393,10 +403,20 @@ class Team(TabularModel):
     )
     reps: tuple[RepStats, ...] = Field(min_length=1, description="one entry per rep")
 
-    @field_validator("stages")
+    @field_validator("stages", mode="before")
     @classmethod
-    def _check_stages(cls, stages: tuple[str, ...]) -> tuple[str, ...]:
+    def _check_stages(cls, stages: Any) -> tuple[str, ...]:
         return check_stage_names(stages, reserved=_RESERVED)
+
+    @field_validator("reps", mode="before")
+    @classmethod
+    def _read_reps(cls, reps: Any) -> list[Any]:
+        try:
+            return parse_list(reps, what="reps")
+        except InvalidInputError:
+            raise InvalidInputError(
+                f"reps must be a list of RepStats (or mappings of their fields), got {reps!r}"[:300]
+            ) from None
 
     @field_validator("reps")
     @classmethod
@@ -453,29 +473,31 @@ class Team(TabularModel):
         ... ]).conversions
         ('discos_to_demos', 'demos_to_won')
         """
-        return tuple(f"{a}_to_{b}" for a, b in itertools.pairwise(self.stages))
+        return conversion_names(self.stages)
 
     @property
     def metric_names(self) -> tuple[str, ...]:
         """Every per-rep metric: stages, conversions, bookings, deal size, attainment, cycle days."""
-        return (
-            *self.stages,
-            *self.conversions,
-            "bookings",
-            "deal_size",
-            "attainment",
-            "cycle_days",
-        )
+        return (*self.stages, *self.conversions, *_REP_METRICS)
 
     def __len__(self) -> int:
         return len(self.reps)
 
     def __contains__(self, rep: object) -> bool:
-        return rep in self._by_name
+        return isinstance(rep, str) and rep in self._by_name
 
     def __getitem__(self, rep: str) -> RepStats:
+        """Return one rep's stats by name.
+
+        Raises
+        ------
+        UnknownRepError
+            If no rep has that name (a ``KeyError`` and a ``ValueError``).
+        InvalidInputError
+            If `rep` is not text.
+        """
         try:
-            return self._by_name[rep]
+            return self._by_name[_name(rep, what="rep")]
         except KeyError:
             raise UnknownRepError(rep, self.names) from None
 
@@ -484,8 +506,9 @@ class Team(TabularModel):
 
         Raises
         ------
-        InvalidInputError
-            If `metric` is not one of :attr:`metric_names`.
+        UnknownMetricError
+            If `metric` is not one of :attr:`metric_names` (a ``KeyError``
+            and a ``ValueError``).
 
         Examples
         --------
@@ -496,24 +519,27 @@ class Team(TabularModel):
         >>> team.values("demos_to_won"), team.values("deal_size")
         ([Fraction(11, 24), None], [Fraction(160000, 1), None])
         """
-        if metric not in self.metric_names:
-            raise InvalidInputError(
-                f"unknown metric {metric!r}; the metrics are "
-                f"{', '.join(repr(m) for m in self.metric_names)}"
-            )
+        if not isinstance(metric, str) or metric not in self.metric_names:
+            raise UnknownMetricError(metric, self.metric_names)
         return [rep.metric(metric) for rep in self.reps]
 
     # -- new teams from this one -------------------------------------------------
 
-    def without(self, reps: Iterable[str]) -> Team:
+    def without(self, reps: str | Iterable[str]) -> Team:
         """Return the team without the named reps.
+
+        Parameters
+        ----------
+        reps
+            One rep's name, or a list of names.
 
         Raises
         ------
         UnknownRepError
             If a name is not on the team.
         InvalidInputError
-            If no rep would be left.
+            If `reps` is not a name or a list of names, or no rep would be
+            left.
 
         Examples
         --------
@@ -522,9 +548,22 @@ class Team(TabularModel):
         ... ])
         >>> team.without(["b"]).names
         ('a', 'c')
+        >>> team.without(5)
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: reps must be a rep's name or a list of names, got 5
         """
-        drop = [reps] if isinstance(reps, str) else list(reps)
+        rule = "reps must be a rep's name or a list of names"
+        if isinstance(reps, str):
+            drop = [reps]
+        else:
+            try:
+                drop = parse_list(reps, what="reps")
+            except InvalidInputError:
+                raise InvalidInputError(f"{rule}, got {reps!r}"[:300]) from None
         for name in drop:
+            if not isinstance(name, str):
+                raise InvalidInputError(f"{rule}, got {name!r} in {drop!r}"[:300])
             if name not in self._by_name:
                 raise UnknownRepError(name, self.names)
         dropped = set(drop)
@@ -539,7 +578,7 @@ class Team(TabularModel):
         Raises
         ------
         InvalidInputError
-            If no rep matches.
+            If `role` or `segment` is not text, or no rep matches.
 
         Examples
         --------
@@ -550,6 +589,9 @@ class Team(TabularModel):
         >>> team.select(segment="smb").names
         ('bo',)
         """
+        for what, value in (("role", role), ("segment", segment)):
+            if value is not None and not isinstance(value, str):
+                raise InvalidInputError(f"{what} must be text or None, got {value!r}"[:300])
         kept = tuple(
             rep
             for rep in self.reps
@@ -575,11 +617,11 @@ class Team(TabularModel):
         Parameters
         ----------
         rep
-            The rep who won the deal.
+            The rep who won the deal (one name; take deals out one at a time).
         amount
             The deal's value, > 0 and at most the rep's bookings.
         stages
-            Other stages whose count included this deal.
+            A list of the other stages whose count included this deal.
 
         Returns
         -------
@@ -589,9 +631,12 @@ class Team(TabularModel):
         ------
         UnknownRepError
             If `rep` is not on the team.
+        UnknownStageError
+            If a stage is not one of the team's.
         InvalidInputError
-            If the rep has no won deal, `amount` is out of range, or a stage
-            is unknown or already at 0.
+            If `rep` is not a name, `stages` not a list of names, the rep
+            has no won deal, `amount` is out of range, or a stage is already
+            at 0.
 
         Examples
         --------
@@ -601,10 +646,15 @@ class Team(TabularModel):
         >>> whale_free = team.without_deal("ana", 2_000_000, stages=["demos"])
         >>> whale_free["ana"]
         RepStats(rep='ana', counts={'demos': 19, 'won': 4}, bookings=400000)
+        >>> team.without_deal(["ana"], 2_000_000)
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: rep must be a rep's name (text), got ['ana']
         """
-        stats = self[rep]
-        won = self.stages[-1]
+        stats = self[_name(rep, what="rep")]
         value = parse_amount(amount, what="amount", positive=True)
+        passed = parse_names(stages, what="stages")
+        won = self.stages[-1]
         if stats.counts[won] == 0:
             raise InvalidInputError(f"rep {rep!r} has no {won!r} deal to take out")
         if value > stats.bookings:
@@ -613,7 +663,7 @@ class Team(TabularModel):
                 f"{format_exact(stats.bookings)}; give the value of one of their deals"
             )
         counts = dict(stats.counts)
-        for stage in dict.fromkeys([*stages, won]):
+        for stage in dict.fromkeys([*passed, won]):
             if stage not in counts:
                 raise UnknownStageError(stage, self.stages)
             if counts[stage] == 0:
@@ -653,7 +703,11 @@ class Team(TabularModel):
             segment=None,
         )
 
-    # -- loaders ---------------------------------------------------------------
+    # -- loaders (salesmath.io reads the rows; these build the team) --------------
+
+    @classmethod
+    def _stage_names(cls, stages: object) -> tuple[str, ...]:
+        return check_stage_names(stages, reserved=_RESERVED, what="stages")
 
     @classmethod
     def from_records(
@@ -663,22 +717,27 @@ class Team(TabularModel):
 
         Each row is a mapping with the columns of :meth:`from_csv` (``rep``,
         one key per stage, ``bookings``, optionally ``quota``,
-        ``cycle_days``, ``role``, ``segment``; other keys are ignored), or a
-        :class:`RepStats`.  Empty optional values (None, ``""``, NaN) mean
-        "not given".
+        ``cycle_days``, ``role``, ``segment``; other keys are ignored when
+        `stages` is given), or a :class:`RepStats`.  Keys are read like stage
+        names (stripped, NFC, invisible characters dropped).  Empty optional
+        values (None, ``""``, NaN) mean "not given".  Every count is what was
+        logged; an open deal counts as not won.
 
         Parameters
         ----------
         records
-            The rows.
+            A list of rows.
         stages
-            Stage names, top to bottom; by default the first row's keys that
-            are not rep fields, in order.
+            A list of stage names, top to bottom.  Left out, they are the
+            first row's stages when it is a :class:`RepStats`, else inferred
+            from the keys by the rule of :meth:`from_csv`, which refuses
+            (and asks for `stages`) whenever a key might not be a stage.
 
         Raises
         ------
         InvalidInputError
-            Naming the row (counted from 1) and what is wrong with it.
+            If `records` or `stages` is not a list, or naming the row
+            (counted from 1) and what is wrong with it.
 
         Examples
         --------
@@ -688,32 +747,56 @@ class Team(TabularModel):
         ... ], stages=["demos", "won"])
         >>> [rep.attainment for rep in team.reps]
         [Fraction(88, 75), Fraction(7, 25)]
-        >>> Team.from_records([{"rep": "ana", "demos": 24, "won": "x", "bookings": 0}])
+        >>> Team.from_records([{"rep": "ana", "demos": 24, "won": "x", "bookings": 0}],
+        ...                   stages=["demos", "won"])
         Traceback (most recent call last):
         ...
         salesmath.errors.InvalidInputError: row 1: counts: count of 'won' for rep 'ana' must be a whole number >= 0, got 'x'
+        >>> Team.from_records([{"rep": "ana", "demos": 24, "won": 3, "bookings": 9, "quotaa": 5}])
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: records: cannot tell which columns are stages: 'quotaa' looks like 'quota' misspelt; 'quotaa' is not between 'rep' and 'bookings', where the stage columns go (the candidates are 'demos', 'won', 'quotaa'); name the stages, top to bottom, with stages=[...] (on the command line, --stages a,b,c)
         """
-        rows = list(records)
-        if not rows:
-            raise InvalidInputError("records is empty; give at least one rep's row")
-        if stages is None:
-            first = rows[0]
-            stages = (
-                first.stages
-                if isinstance(first, RepStats)
-                else _infer_stages(first, source="row 1")
-            )
+        names = None if stages is None else cls._stage_names(stages)
+        items, columns = read_records(records)
+        inferred = False
+        if names is None:
+            first = items[0]
+            if isinstance(first, RepStats):
+                names = first.stages
+            else:
+                names, inferred = infer_stages(columns, source="records"), True
         reps = []
-        for i, row in enumerate(rows, start=1):
-            if isinstance(row, RepStats):
-                reps.append(row)
-            elif isinstance(row, Mapping):
-                reps.append(_rep_from_row(row, stages, f"row {i}"))
+        for i, item in enumerate(items, start=1):
+            if isinstance(item, RepStats):
+                reps.append(item)
+            elif isinstance(item, Mapping):
+                reps.append(_rep_from_row(item, names, place=f"row {i}", inferred=inferred))
             else:
                 raise InvalidInputError(
-                    f"row {i} must be a mapping of column to value or a RepStats, got {row!r}"
+                    f"row {i} must be a mapping of column to value or a RepStats, got {item!r}"[
+                        :300
+                    ]
                 )
-        return cls._build(stages, reps, [f"row {i}" for i in range(1, len(reps) + 1)])
+        return cls._build(names, reps, [f"row {i}" for i in range(1, len(reps) + 1)])
+
+    @staticmethod
+    def _columns_to_stages(
+        columns: Sequence[str], source: str, stages: tuple[str, ...] | None
+    ) -> tuple[str, ...]:
+        """Return the stages (inferred when None) after checking that `columns` hold them."""
+        names = infer_stages(columns, source=source) if stages is None else stages
+        check_columns(columns, names, source=source)
+        return names
+
+    @classmethod
+    def _from_rows(cls, rows: Rows, stages: tuple[str, ...] | None) -> Team:
+        inferred = stages is None
+        names = cls._columns_to_stages(rows.columns, rows.source, stages)
+        reps = [
+            _rep_from_row(row, names, place=place, inferred=inferred) for place, row in rows.rows
+        ]
+        return cls._build(names, reps, [place for place, _ in rows.rows])
 
     @classmethod
     def _build(cls, stages: Sequence[str], reps: list[RepStats], where: list[str]) -> Team:
@@ -734,26 +817,36 @@ class Team(TabularModel):
     def from_csv(cls, path: str | Path, *, stages: Sequence[str] | None = None) -> Team:
         r"""Read a team from a CSV file, one row per rep.
 
-        Columns (a header row, names as below; other columns are ignored):
+        Columns (a header row, names as below):
 
         ``rep``
             the rep's name (required, unique);
         one column per stage
-            a whole count >= 0 (required);
+            a whole count >= 0, as logged: an open deal counts as not won
+            (required);
         ``bookings``
             money booked, >= 0 (required);
         ``quota``, ``cycle_days``, ``role``, ``segment``
             optional; an empty cell means "not given".
 
-        Numbers may be written ``1200``, ``1200.50`` or ``"1,200"``.
+        Numbers may be written ``1200``, ``1200.50`` or ``"1,200"``.  With
+        `stages` given, other columns are ignored.
+
+        Without `stages`, the stages are inferred only when the layout
+        leaves no doubt: every column that is not one of the known ones above
+        sits between ``rep`` and ``bookings`` (as in ``rep, activities,
+        discos, demos, won, bookings, quota``), none looks like a known
+        column misspelt (``quotaa``), and there are at least two.  Any other
+        column (``tenure_months``, ``manager``) is an error that lists the
+        candidate columns and asks for `stages` (``--stages`` on the command
+        line): salesmath never guesses which numbers are stage counts.
 
         Parameters
         ----------
         path
             The CSV file (UTF-8, a byte-order mark is fine).
         stages
-            Stage names, top to bottom; by default every column that is not
-            one of the above, in file order.
+            A list of stage names, top to bottom.
 
         Raises
         ------
@@ -770,59 +863,36 @@ class Team(TabularModel):
         Traceback (most recent call last):
         ...
         salesmath.errors.InvalidInputError: ...team.csv, line 3: counts: count of 'won' for rep 'bo' must be a whole number >= 0, got 'six'
+        >>> _ = path.write_text("rep,demos,won,bookings,manager\nana,24,11,1760000,Kim\n")
+        >>> Team.from_csv(path)
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: ...team.csv: cannot tell which columns are stages: 'manager' is not between 'rep' and 'bookings', where the stage columns go (the candidates are 'demos', 'won', 'manager'); name the stages, top to bottom, with stages=[...] (on the command line, --stages a,b,c)
+        >>> Team.from_csv(path, stages=["demos", "won"]).names
+        ('ana',)
         """
-        source = str(path)
-        try:
-            with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-                reader = csv.reader(handle)
-                header = next(reader, None)
-                if header is None:
-                    raise InvalidInputError(f"{source} is empty; it needs a header row")
-                columns = [name.strip() for name in header]
-                duplicated = sorted({c for c in columns if columns.count(c) > 1})
-                if duplicated:
-                    raise InvalidInputError(
-                        f"{source}, line 1: column{'s' if len(duplicated) > 1 else ''} "
-                        f"{', '.join(repr(c) for c in duplicated)} appear twice"
-                    )
-                if stages is None:
-                    stages = _infer_stages(columns, source=source)
-                _check_columns(columns, stages, source=source)
-                reps, where = [], []
-                for cells in reader:
-                    place = f"{source}, line {reader.line_num}"
-                    if not any(cell.strip() for cell in cells):
-                        continue
-                    if len(cells) != len(columns):
-                        raise InvalidInputError(
-                            f"{place}: {len(cells)} cells, but the header has "
-                            f"{len(columns)} columns"
-                        )
-                    reps.append(
-                        _rep_from_row(dict(zip(columns, cells, strict=True)), stages, place)
-                    )
-                    where.append(place)
-        except OSError as exc:
-            raise InvalidInputError(f"cannot read {source}: {exc.strerror or exc}") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"{source} is not a readable CSV file: {exc}") from None
-        if not reps:
-            raise InvalidInputError(f"{source} has a header but no rep rows")
-        return cls._build(stages, reps, where)
+        names = None if stages is None else cls._stage_names(stages)
+        rows = read_csv(
+            path,
+            check_header=lambda columns, source: cls._columns_to_stages(columns, source, names),
+        )
+        return cls._from_rows(rows, names)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, stages: Sequence[str] | None = None) -> Team:
-        """Build a team from a pandas DataFrame with the columns of :meth:`from_csv`.
+        """Build a team from a data frame with the columns of :meth:`from_csv`.
 
-        The rep names may be a ``rep`` column or the index (named ``rep``), as
-        :meth:`to_frame` writes them.  Missing optional values (NaN, None)
-        mean "not given".
+        A pandas frame's rep names may be a ``rep`` column or the index
+        (named ``rep``), as :meth:`to_frame` writes them; any other frame
+        narwhals reads (polars, pyarrow ...) needs a ``rep`` column.  Missing
+        optional values (NaN, None) mean "not given".  Without `stages`,
+        they are inferred by the rule of :meth:`from_csv`.
 
         Raises
         ------
         InvalidInputError
-            On a missing column or a row that cannot be read (named by its
-            index label).
+            If `frame` is not a data frame, on a missing column, or on a row
+            that cannot be read (named by its index label).
 
         Examples
         --------
@@ -833,23 +903,8 @@ class Team(TabularModel):
         >>> team.to_frame().loc["bo", "won"]
         np.int64(6)
         """
-        if "rep" not in frame.columns and frame.index.name == "rep":
-            frame = frame.reset_index()
-        columns = [str(c) for c in frame.columns]
-        source = "the frame"
-        if stages is None:
-            stages = _infer_stages(columns, source=source)
-        _check_columns(columns, stages, source=source)
-        labels = list(frame.index)
-        rows = frame.to_dict("records")
-        where = [f"row {label!r}" for label in labels]
-        reps = [
-            _rep_from_row({str(k): v for k, v in row.items()}, stages, place)
-            for row, place in zip(rows, where, strict=True)
-        ]
-        if not reps:
-            raise InvalidInputError("the frame has no rows")
-        return cls._build(stages, reps, where)
+        names = None if stages is None else cls._stage_names(stages)
+        return cls._from_rows(read_frame(frame), names)
 
     # -- reading ---------------------------------------------------------------
 
@@ -882,6 +937,66 @@ class Team(TabularModel):
             ),
             rows=rows,
         )
+
+    def summary(self) -> str:
+        """Return one plain-language paragraph about the team.
+
+        It says how many reps over which stages, what they logged, won and
+        booked, the pooled conversion into won and deal size, attainment
+        against quota over the reps who have one, and that every count is
+        as logged (an open deal counts as not won).
+
+        Examples
+        --------
+        >>> team = Team(stages=["discos", "demos", "won"], reps=[
+        ...     RepStats(rep="ana", counts={"discos": 40, "demos": 24, "won": 11},
+        ...              bookings=1_760_000, quota=1_500_000, cycle_days=39),
+        ...     RepStats(rep="bo", counts={"discos": 40, "demos": 24, "won": 6},
+        ...              bookings=420_000, quota=1_500_000, cycle_days=52),
+        ...     RepStats(rep="cy", counts={"discos": 30, "demos": 0, "won": 0}, bookings=0),
+        ... ])
+        >>> print(team.summary())
+        3 reps over 3 stages (discos → demos → won). Together they logged 110 discos and won 17 deals (35.4% of demos), booking 2,180,000 at an average deal size of 128,235.29. 2 of 3 reps have a quota: together they booked 72.7% of it, and 1 is at or above quota. Average sales cycle 45.5 days (2 reps). Every count is as logged: an open deal counts as not won.
+        """
+        total = self.total()
+        n = len(self.reps)
+        top, above = self.stages[0], self.stages[-2]
+        plural = "s" if n != 1 else ""
+        sentences = [f"{n} rep{plural} over {len(self.stages)} stages ({' → '.join(self.stages)})"]
+        deals = total.deals
+        into_won = total.conversions[self.conversions[-1]]
+        rate = f" ({format_percent(into_won)} of {above})" if into_won is not None else ""
+        together = "Together they" if n != 1 else "They"
+        logged = (
+            f"{together} logged {format_amount(total.counts[top])} {top} and won "
+            f"{format_amount(deals)} deal{'s' if deals != 1 else ''}{rate}, booking "
+            f"{format_amount(total.bookings)}"
+        )
+        if total.deal_size is not None:
+            logged += f" at an average deal size of {format_amount(total.deal_size)}"
+        sentences.append(logged)
+        with_quota = [rep for rep in self.reps if rep.quota is not None]
+        if not with_quota:
+            sentences.append("No rep has a quota")
+        else:
+            booked = _exact_sum(rep.bookings for rep in with_quota)
+            quota = _exact_sum(rep.quota for rep in with_quota if rep.quota is not None)
+            at_quota = sum(1 for rep in with_quota if rep.bookings >= (rep.quota or 0))
+            who = "every rep has" if len(with_quota) == n else f"{len(with_quota)} of {n} reps have"
+            who = who[0].upper() + who[1:]
+            sentences.append(
+                f"{who} a quota: together they booked {format_percent(booked / quota)} of it, "
+                f"and {at_quota} {'is' if at_quota == 1 else 'are'} at or above quota"
+            )
+        cycles = [rep.cycle_days for rep in self.reps if rep.cycle_days is not None]
+        if cycles:
+            mean = _exact_sum(cycles) / len(cycles)
+            sentences.append(
+                f"Average sales cycle {format_amount(mean)} days "
+                f"({len(cycles)} rep{'s' if len(cycles) != 1 else ''})"
+            )
+        sentences.append("Every count is as logged: an open deal counts as not won")
+        return ". ".join(sentences) + "."
 
     def __repr__(self) -> str:
         return f"Team(stages={list(self.stages)}, reps={len(self.reps)})"
