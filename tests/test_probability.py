@@ -528,3 +528,57 @@ def test_a_simulation_of_nothing_books_nothing(funnel):
     np.testing.assert_array_equal(simulation.bookings, np.zeros(5))
     assert simulation.attainment_probability(0) == 1.0
     assert simulation.attainment_probability(1) == 0.0
+
+
+# -- scipy.special on the plan path -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("alpha", "beta"), [(4, 7), (1, 1), (30, 2), (151, 161)])
+def test_gauss_jacobi_nodes_equal_scipys_where_scipy_can_compute_them(alpha, beta):
+    from scipy import special
+
+    from salesmath.probability import _jacobi
+
+    nodes, weights = _jacobi(32, alpha, beta)
+    roots, mass = special.roots_jacobi(32, beta - 1, alpha - 1)
+    np.testing.assert_allclose(nodes, (1 + roots) / 2, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(weights, mass / mass.sum(), rtol=0, atol=1e-12)
+
+
+def test_gauss_jacobi_weights_stay_finite_where_scipys_overflow():
+    from scipy import special
+
+    from salesmath.probability import _jacobi
+
+    with np.errstate(all="ignore"):
+        _, mass = special.roots_jacobi(64, 500, 8300)
+        assert not np.all(np.isfinite(mass / mass.sum()))  # the bug this replaces
+    nodes, weights = _jacobi(64, 8301, 501)
+    assert np.all(np.isfinite(weights))
+    assert weights.sum() == pytest.approx(1)
+    # the posterior mean, 8301 / 8802, is integrated exactly
+    assert float(nodes @ weights) == pytest.approx(8301 / 8802, abs=1e-12)
+
+
+@given(
+    volume=st.integers(min_value=0, max_value=5000),
+    deals=st.integers(min_value=0, max_value=60),
+    rate=st.fractions(min_value=Fraction(1, 10**6), max_value=1),
+)
+def test_the_binomial_tail_equals_scipy_stats_to_1e_12(volume, deals, rate):
+    from salesmath.probability import _binomial_tail
+
+    expected = 1.0 if deals == 0 else float(stats.binom.sf(deals - 1, volume, float(rate)))
+    assert _binomial_tail(deals, volume, float(rate)) == pytest.approx(expected, abs=1e-12)
+
+
+@given(
+    deals=st.integers(min_value=1, max_value=40),
+    rate=st.sampled_from([Fraction(1, 3), Fraction(7, 20), Fraction(1, 50), Fraction(1, 250)]),
+    confidence=st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99]),
+)
+def test_a_confidence_count_is_checked_at_n_and_n_minus_1(deals, rate, confidence):
+    funnel = Funnel(stages=["top", "won"], rates=[rate], deal_size=1)
+    n = funnel.plan(deals, confidence=confidence)["top"]
+    assert stats.binom.sf(deals - 1, n, float(rate)) >= confidence - 1e-12
+    assert stats.binom.sf(deals - 1, n - 1, float(rate)) < confidence + 1e-12
