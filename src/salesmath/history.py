@@ -1,0 +1,1988 @@
+"""History: from CRM records to measured rates, funnels, teams, cycles and pipeline.
+
+A CRM export holds one row per opportunity (or lead): an owner, an outcome,
+dates and an amount, and sometimes an event log of stage changes.
+:class:`History` reads either, on any dataframe engine narwhals supports
+(pandas, polars eager or lazy, pyarrow, DuckDB, Dask, ...), and measures
+what the rest of salesmath plans with: conversion rates that know how many
+deals they come from, the deal size, the days between stages, each rep's
+numbers.
+
+Open is not lost.  A record still open at a stage has neither converted nor
+failed there yet; it is left out of that stage's conversion (and counted as
+open), unless asked for the naive CRM report with ``open="lost"``.
+
+The grouping and counting run in the user's engine; only aggregate tables
+(a few rows per stage, group, rep or period) come back to Python.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from salesmath._history_frame import (
+    DATE_PATTERN,
+    FALSE_WORDS,
+    PREFIX,
+    as_lazy,
+    check_columns,
+    collect_rows,
+    day_number,
+    from_day_number,
+    mapping_of_columns,
+    money,
+    to_day_number,
+)
+from salesmath._history_results import (
+    ConversionRates,
+    CycleDays,
+    CycleRow,
+    Pipeline,
+    PipelineRow,
+    RateRow,
+)
+from salesmath._stages import check_stage_names, conversion_names
+from salesmath.errors import InvalidInputError, UnknownNameError, UnknownStageError
+from salesmath.numbers import (
+    Observed,
+    parse_amount,
+    parse_choice,
+    parse_date,
+    parse_list,
+    parse_probability,
+)
+
+if TYPE_CHECKING:
+    import narwhals as nw
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from salesmath import Pace
+    from salesmath.funnel import Funnel
+    from salesmath.team import Team
+
+__all__ = ["ConversionRates", "CycleDays", "History", "Pipeline"]
+
+OPEN, WON, LOST = 0, 1, 2
+
+_ID = PREFIX + "id"
+_REP = PREFIX + "rep"
+_AMOUNT = PREFIX + "amount"
+_STATE = PREFIX + "state"
+_CREATED = PREFIX + "created"
+_CLOSED = PREFIX + "closed"
+_YEAR = PREFIX + "year"
+_MONTH = PREFIX + "month"
+_DEPTH = PREFIX + "depth"
+_ST = PREFIX + "st"
+_N = PREFIX + "n"
+_DUR = PREFIX + "dur"
+_KEY = PREFIX + "key"
+
+_BAD_DATES = ("warn", "raise", "drop")
+_EXAMPLES = 5
+
+
+def _flag(i: int) -> str:
+    return f"{PREFIX}r{i}"
+
+
+def _day(i: int) -> str:
+    return f"{PREFIX}d{i}"
+
+
+def _values(value: object, *, what: str) -> tuple[Any, ...]:
+    """Read `won=`/`lost=`: one value or a list of values."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        values: tuple[Any, ...] = (value,)
+    else:
+        values = tuple(parse_list(value, what=what))
+    if not values or any(v is None for v in values):
+        raise InvalidInputError(f"{what} must be a value or a list of values, got {value!r}")
+    return values
+
+
+def _listing(values: Iterable[object], limit: int = _EXAMPLES) -> str:
+    items = list(values)
+    text = ", ".join(repr(v) for v in items[:limit])
+    return text + (", ..." if len(items) > limit else "")
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What a normalised History frame holds, and where it came from."""
+
+    stages: tuple[str, ...]
+    dated: tuple[bool, ...]
+    attributes: tuple[str, ...]
+    rep: str | None
+    has_id: bool
+    has_amount: bool
+    has_created: bool
+    has_closed: bool
+    source: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def last(self) -> int:
+        return len(self.stages) - 1
+
+
+@dataclass(frozen=True)
+class _Stats:
+    records: int
+    won: int
+    lost: int
+    open: int
+    first_day: int | None
+    last_day: int | None
+    dropped: int = 0
+    open_values: tuple[tuple[Any, int], ...] = ()
+
+
+class History:
+    """CRM records (opportunities or leads) and what they measure.
+
+    Build one with :meth:`from_frame` (one row per record), :meth:`from_events`
+    (one row per stage change), :meth:`from_csv` or :meth:`from_records`.  It
+    holds the user's frame, lazily, and answers each question with one
+    aggregate query in the frame's own engine:
+
+    - :meth:`funnel`: a :class:`~salesmath.Funnel` with measured rates;
+    - :meth:`rates`: the rates with counts, open records and intervals;
+    - :meth:`team`: a :class:`~salesmath.Team` for ``compare_thirds`` and
+      ``assess_capacity``;
+    - :meth:`cycle_days`, :meth:`pipeline`, :meth:`deal_sizes`.
+
+    Examples
+    --------
+    >>> history = History.from_records([
+    ...     {"id": 1, "rep": "ana", "status": "won", "demo": "2026-01-09", "amount": 900,
+    ...      "created": "2026-01-02", "closed": "2026-02-01"},
+    ...     {"id": 2, "rep": "ana", "status": "lost", "demo": "2026-01-12", "amount": 500,
+    ...      "created": "2026-01-05", "closed": "2026-01-30"},
+    ...     {"id": 3, "rep": "bo", "status": "open", "demo": "2026-02-02", "amount": 700,
+    ...      "created": "2026-01-20", "closed": None},
+    ...     {"id": 4, "rep": "bo", "status": "lost", "demo": None, "amount": 300,
+    ...      "created": "2026-01-21", "closed": "2026-01-25"},
+    ... ], stages=["opps", "demos", "won"], outcome="status", won="won", lost="lost",
+    ...    reached={"demos": "demo"}, id="id", rep="rep", amount="amount",
+    ...    created="created", closed="closed")
+    >>> history
+    History(records=4, stages=['opps', 'demos', 'won'], won=1, lost=2, open=1)
+    >>> history.funnel()
+    Funnel(stages=['opps', 'demos', 'won'], rates=['3 of 4', '1 of 2'], deal_size=900, days=[7, 23])
+    """
+
+    def __init__(self, frame: nw.LazyFrame[Any], layout: _Layout, stats: _Stats) -> None:
+        self._frame = frame
+        self._layout = layout
+        self._stats = stats
+
+    # -- reading ---------------------------------------------------------------
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages, top to bottom; the last is won deals."""
+        return self._layout.stages
+
+    @property
+    def records(self) -> int:
+        """How many records (opportunities or leads) the history holds."""
+        return self._stats.records
+
+    @property
+    def won(self) -> int:
+        """How many records were won."""
+        return self._stats.won
+
+    @property
+    def lost(self) -> int:
+        """How many records were lost."""
+        return self._stats.lost
+
+    @property
+    def open(self) -> int:
+        """How many records are still open."""
+        return self._stats.open
+
+    @property
+    def dropped(self) -> int:
+        """How many records were dropped on request (``bad_dates="drop"``)."""
+        return self._stats.dropped
+
+    @property
+    def as_of(self) -> date | None:
+        """The latest date in the history: the default as-of date for censoring."""
+        last = self._stats.last_day
+        return None if last is None else from_day_number(last)
+
+    def __repr__(self) -> str:
+        return (
+            f"History(records={self.records}, stages={list(self.stages)}, won={self.won}, "
+            f"lost={self.lost}, open={self.open})"
+        )
+
+    def summary(self) -> str:
+        """One paragraph: what the history holds.
+
+        Examples
+        --------
+        >>> History.from_records(
+        ...     [{"status": "won"}, {"status": "lost"}, {"status": "working"}],
+        ...     stages=["opps", "won"], outcome="status", won="won", lost="lost",
+        ... ).summary()
+        "3 records over stages opps → won: 1 won, 1 lost, 1 still open (outcomes read as open: 'working' (1))."
+        """
+        text = (
+            f"{self.records:,} records over stages {' → '.join(self.stages)}: "
+            f"{self.won:,} won, {self.lost:,} lost, {self.open:,} still open"
+        )
+        if self._stats.open_values:
+            listed = ", ".join(f"{v!r} ({n:,})" for v, n in self._stats.open_values[:10])
+            text += f" (outcomes read as open: {listed})"
+        text += "."
+        if self.as_of is not None:
+            text = text[:-1] + f"; dates up to {self.as_of}."
+        if self.dropped:
+            text += f" {self.dropped:,} records with dates out of order were dropped on request."
+        return text
+
+    # -- builders --------------------------------------------------------------
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: object,
+        *,
+        stages: Sequence[str],
+        outcome: str,
+        won: object,
+        lost: object,
+        reached: Mapping[str, str] | None = None,
+        id: str | None = None,
+        rep: str | None = None,
+        amount: str | None = None,
+        created: str | None = None,
+        closed: str | None = None,
+        attributes: Iterable[str] = (),
+        bad_dates: str = "warn",
+    ) -> History:
+        """Read one row per record (opportunity or lead) from any dataframe.
+
+        Parameters
+        ----------
+        frame
+            A pandas, polars (eager or lazy), pyarrow, DuckDB, Dask ... frame;
+            anything ``narwhals.from_native`` accepts.
+        stages
+            Stage names, top to bottom; the last is won deals.  Every record
+            starts at the top stage.
+        outcome
+            The status column.  A value in `won` means won, in `lost` lost;
+            any other value (or none) means the record is still open.
+        won, lost
+            The outcome value, or list of values, of won and of lost records.
+        reached
+            Stage → column whose non-empty value (a date, or a true flag)
+            says the record got to that stage.  Every stage between the
+            first and the last needs one; the top stage may map to its date
+            (else `created` is its date); the last stage is reached when the
+            outcome is won (its date is `closed`).  A record counts as having
+            passed every stage above the furthest it reached.
+        id, rep, amount, created, closed
+            Optional columns: record id (unique), owner, deal value (a
+            number >= 0), created and closed dates.
+        attributes
+            Columns kept for splitting (``by=``): manager, office, product ...
+        bad_dates
+            What to do with records whose dates run backwards (a stage
+            reached before the record was created, or before the stage
+            above): ``"warn"`` (default: keep them, warn with how many and
+            which ids), ``"raise"`` or ``"drop"``.
+
+        Raises
+        ------
+        UnknownNameError
+            A column that the frame lacks (the message lists the columns it
+            has), or a stage in `reached` that is not in `stages`.
+        InvalidInputError
+            An empty frame, duplicate ids, negative or non-numeric amounts,
+            text that is not a date in a date column, an outcome that differs
+            from a won/lost value only in case or spaces.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"stage": ["Won", "Lost", "Engaging", "Won"],
+        ...                       "value": [1200, 0, 800, 600]})
+        >>> history = History.from_frame(frame, stages=["opps", "won"], outcome="stage",
+        ...                              won="Won", lost="Lost", amount="value")
+        >>> history.funnel().rates, history.funnel().deal_size
+        ((Fraction(2, 3),), Fraction(900, 1))
+        """
+        names = check_stage_names(stages)
+        policy = parse_choice(bad_dates, _BAD_DATES, what="bad_dates")
+        won_values = _values(won, what="won")
+        lost_values = _values(lost, what="lost")
+        both = set(won_values) & set(lost_values)
+        if both:
+            raise InvalidInputError(f"{_listing(both)} cannot be both won and lost")
+        reach = mapping_of_columns(reached, what="reached")
+        for stage in reach:
+            if stage not in names:
+                raise UnknownStageError(stage, names)
+        if names[-1] in reach:
+            raise InvalidInputError(
+                f"the last stage {names[-1]!r} is reached when the outcome is won; "
+                f"leave it out of reached= and give its date as closed="
+            )
+        missing = [stage for stage in names[1:-1] if stage not in reach]
+        if missing:
+            raise InvalidInputError(
+                f"reached= needs a column for {_listing(missing)}: every stage between the "
+                f"first and the last needs the column that says a record got there"
+            )
+        lf = as_lazy(frame, what="frame")
+        schema = dict(lf.collect_schema())
+        columns = list(schema)
+        attrs = tuple(parse_list(attributes, what="attributes"))
+        wanted: list[tuple[str, object]] = [("outcome", outcome)]
+        wanted += [
+            (key, col)
+            for key, col in (
+                ("id", id),
+                ("rep", rep),
+                ("amount", amount),
+                ("created", created),
+                ("closed", closed),
+            )
+            if col is not None
+        ]
+        wanted += [(f"reached[{s!r}]", c) for s, c in reach.items()]
+        wanted += [("attributes", a) for a in attrs]
+        check_columns(columns, wanted, what="the frame")
+        return _read_records(
+            lf,
+            schema,
+            stages=names,
+            outcome=outcome,
+            won=won_values,
+            lost=lost_values,
+            reached=reach,
+            id=id,
+            rep=rep,
+            amount=amount,
+            created=created,
+            closed=closed,
+            attributes=attrs,
+            policy=policy,
+        )
+
+    @classmethod
+    def from_events(
+        cls,
+        events: object,
+        *,
+        id: str,
+        stage: str,
+        at: str,
+        stages: Sequence[str],
+        lost: object,
+        records: object = None,
+        rep: str | None = None,
+        amount: str | None = None,
+        attributes: Iterable[str] = (),
+        bad_dates: str = "warn",
+    ) -> History:
+        """Read an event log: one row per stage change of a record.
+
+        A record has reached every stage it has an event for (and every stage
+        above the furthest one); it is won when it reached the last stage,
+        lost when it has an event whose stage is in `lost`, and open
+        otherwise.  Its created date is its first event, its closed date the
+        won (or lost) event.  The per-record table is built in the events'
+        engine (a group-by on `id`).
+
+        Parameters
+        ----------
+        events
+            A frame of any engine narwhals supports.
+        id, stage, at
+            The columns of the record id, the stage entered (a name in
+            `stages` or a value in `lost`) and the date.
+        stages
+            Stage names, top to bottom; the last is won deals.
+        lost
+            The stage value, or list of values, that mark a record lost.
+        records
+            Optional frame with one row per record (same `id` column), whose
+            `rep`, `amount` and `attributes` columns are joined on.
+        rep, amount, attributes
+            Columns of `records` (or of `events` when `records` is None,
+            where each id's largest value is taken: they should agree).
+        bad_dates
+            Records whose stages go backwards in time (a stage entered before
+            the one above it): ``"warn"`` (default), ``"raise"`` or ``"drop"``.
+
+        Raises
+        ------
+        UnknownNameError
+            A column either frame lacks.
+        InvalidInputError
+            A stage value neither in `stages` nor in `lost` (with how many
+            events and which ids), an empty log.
+
+        Examples
+        --------
+        >>> events = [
+        ...     {"id": 1, "stage": "opp", "at": "2026-01-02"},
+        ...     {"id": 1, "stage": "demo", "at": "2026-01-09"},
+        ...     {"id": 1, "stage": "won", "at": "2026-02-01"},
+        ...     {"id": 2, "stage": "opp", "at": "2026-01-05"},
+        ...     {"id": 2, "stage": "lost", "at": "2026-01-20"},
+        ...     {"id": 3, "stage": "opp", "at": "2026-01-06"},
+        ...     {"id": 3, "stage": "demo", "at": "2026-01-16"},
+        ... ]
+        >>> history = History.from_records(events, id="id", stage="stage", at="at",
+        ...                                stages=["opp", "demo", "won"], lost="lost")
+        >>> history.rates().observed()
+        [Observed(2, 3), Observed(1, 1)]
+        """
+        names = check_stage_names(stages)
+        policy = parse_choice(bad_dates, _BAD_DATES, what="bad_dates")
+        lost_values = _values(lost, what="lost")
+        clash = set(lost_values) & set(names)
+        if clash:
+            raise InvalidInputError(f"{_listing(clash)} cannot be both a stage and lost")
+        attrs = tuple(parse_list(attributes, what="attributes"))
+        lf = as_lazy(events, what="events")
+        schema = dict(lf.collect_schema())
+        check_columns(list(schema), [("id", id), ("stage", stage), ("at", at)], what="the events")
+        extra: list[tuple[str, object]] = [
+            (k, c) for k, c in (("rep", rep), ("amount", amount)) if c is not None
+        ]
+        extra += [("attributes", a) for a in attrs]
+        side: nw.LazyFrame[Any] | None = None
+        if records is not None:
+            side = as_lazy(records, what="records")
+            side_schema = dict(side.collect_schema())
+            check_columns(list(side_schema), [("id", id), *extra], what="the records")
+        else:
+            check_columns(list(schema), extra, what="the events")
+        return _read_events(
+            lf,
+            schema,
+            side,
+            id=id,
+            stage=stage,
+            at=at,
+            stages=names,
+            lost=lost_values,
+            rep=rep,
+            amount=amount,
+            attributes=attrs,
+            policy=policy,
+        )
+
+    @classmethod
+    def from_records(cls, rows: Iterable[Mapping[str, Any]], **keywords: Any) -> History:
+        """Read plain rows (mappings), with the keywords of :meth:`from_frame`.
+
+        With `stage` and `at` among the keywords the rows are an event log,
+        read as by :meth:`from_events`.  Text is read as the CSV reader reads
+        it (dates as ``YYYY-MM-DD``, amounts as numbers); a bad value is
+        reported with its row number (from 1) and column.  Needs one of
+        polars, pyarrow or pandas to hold the rows.
+
+        Examples
+        --------
+        >>> History.from_records([{"status": "won", "amount": "-5"}], stages=["a", "won"],
+        ...                      outcome="status", won="won", lost="lost", amount="amount")
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: row 1, column 'amount': amount must be a finite number >= 0, got '-5'
+        """
+        items = parse_list(rows, what="rows")
+        for i, row in enumerate(items, start=1):
+            if not isinstance(row, Mapping):
+                raise InvalidInputError(
+                    f"row {i} must be a mapping of column to value, got {row!r}"
+                )
+        header: list[str] = []
+        seen: set[str] = set()
+        for row in items:
+            for key in row:
+                if key not in seen:
+                    seen.add(key)
+                    header.append(str(key))
+        table = [(f"row {i}", row) for i, row in enumerate(items, start=1)]
+        return _from_rows(header, table, keywords)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, **keywords: Any) -> History:
+        r"""Read a CSV export, with the keywords of :meth:`from_frame` (or :meth:`from_events`).
+
+        A bad value is reported with its line number (the header is line 1)
+        and column.  With `records=` an event log's record table may be a CSV
+        path too.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "deals.csv"
+        >>> _ = path.write_text("id,status,amount\\n1,Won,900\\n2,Lost,oops\\n")
+        >>> History.from_csv(path, stages=["opps", "won"], outcome="status", won="Won",
+        ...                  lost="Lost", id="id", amount="amount")
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: line 3, column 'amount': amount must be a finite number >= 0, got 'oops'
+        """
+        import csv
+
+        file = Path(path)
+        try:
+            handle = file.open(encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise InvalidInputError(f"CSV file {str(file)!r} does not exist") from None
+        except OSError as exc:
+            raise InvalidInputError(f"cannot read CSV file {str(file)!r}: {exc}") from None
+        with handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InvalidInputError(f"CSV file {str(file)!r} is empty") from None
+            header = [name.strip() for name in header]
+            table: list[tuple[str, Mapping[str, Any]]] = []
+            line = reader.line_num
+            for cells in reader:
+                if cells:
+                    if len(cells) != len(header):
+                        raise InvalidInputError(
+                            f"line {line + 1} of {str(file)!r} has {len(cells)} cells, the header "
+                            f"has {len(header)}"
+                        )
+                    table.append((f"line {line + 1}", dict(zip(header, cells, strict=True))))
+                line = reader.line_num
+        side = keywords.get("records")
+        if isinstance(side, str | Path):
+            keywords = {**keywords, "records": _csv_frame(Path(side), keywords)}
+        return _from_rows(header, table, keywords)
+
+    # -- what the history measures --------------------------------------------
+
+    def funnel(self, *, by: str | None = None, open: str = "exclude", as_of: object = None) -> Any:
+        """Fit a :class:`~salesmath.Funnel` to the history (one per group with `by`).
+
+        Each rate is measured, ``Observed(converted, decided)``, so every
+        probability and simulation downstream carries its uncertainty
+        (``funnel.observed``).  The deal size is the mean won amount (to the
+        cent); ``days`` are the median days between consecutive stages'
+        dates, when every stage is dated.
+
+        Parameters
+        ----------
+        by
+            An attribute (or the rep column): one funnel per value, in a dict.
+        open
+            ``"exclude"`` (default): a record still open at a stage is left
+            out of that stage's conversion.  ``"lost"``: counted as failed
+            there, as a naive CRM report does (biased low).
+        as_of
+            A date: the history as it stood then (records created after it
+            are left out, stages reached and deals closed after it not yet
+            seen).  Needs every stage dated and a closed date.
+
+        Returns
+        -------
+        Funnel or dict
+            A dict of group value → Funnel with `by`.
+
+        Raises
+        ------
+        InvalidInputError
+            If a conversion has no decided record, nothing converted, or no
+            won deal has an amount: the message names the group and stage.
+
+        Examples
+        --------
+        >>> history = History.from_records(
+        ...     [{"s": "won", "v": 1000}, {"s": "won", "v": 3000}, {"s": "lost", "v": 0},
+        ...      {"s": "open", "v": 500}], stages=["opps", "won"], outcome="s", won="won",
+        ...     lost="lost", amount="v")
+        >>> history.funnel()
+        Funnel(stages=['opps', 'won'], rates=['2 of 3'], deal_size=2000)
+        >>> history.funnel(open="lost")
+        Funnel(stages=['opps', 'won'], rates=['2 of 4'], deal_size=2000)
+        """
+        from salesmath.funnel import Funnel
+
+        mode = parse_choice(open, ("exclude", "lost"), what="open")
+        day = self._as_of_day(as_of)
+        keys = self._keys(by)
+        tally = self._tally(keys, day)
+        days = self._median_days(keys, day)
+        groups = _grouped(tally, keys)
+        if not groups:
+            raise InvalidInputError("the history has no records (as of that date)")
+        funnels: dict[Any, Funnel] = {}
+        for group, rows in groups.items():
+            where = "" if by is None else f"{by}={group!r}: "
+            rates: list[Observed] = []
+            for i, (conversion, (converted, decided, open_, _)) in enumerate(
+                zip(conversion_names(self.stages), _conversions(rows, self.stages), strict=True)
+            ):
+                trials = decided + open_ if mode == "lost" else decided
+                if trials == 0:
+                    raise InvalidInputError(
+                        f"{where}no record has been decided at {self.stages[i]!r} yet "
+                        f"({open_:,} still open), so {conversion} has no rate; "
+                        f"wait for deals to close or give an assumed rate"
+                    )
+                if converted == 0:
+                    raise InvalidInputError(
+                        f"{where}{conversion} is 0 of {trials:,}: nothing converted, and a "
+                        f"funnel needs every rate > 0; wait for a first conversion or give an "
+                        f"assumed rate"
+                    )
+                rates.append(Observed(converted, trials))
+            deal_size = _deal_size(rows, self._layout.has_amount, where)
+            group_days = days.get(group) if days is not None else None
+            funnels[group] = Funnel(
+                stages=self.stages, rates=rates, deal_size=deal_size, days=group_days
+            )
+        if by is None:
+            return funnels[None]
+        return funnels
+
+    def rates(
+        self,
+        *,
+        by: str | None = None,
+        open: str = "exclude",
+        level: object = 0.9,
+        as_of: object = None,
+    ) -> ConversionRates:
+        """Measure each conversion: converted, decided, open, rate and an interval.
+
+        Parameters
+        ----------
+        by
+            An attribute (or the rep column): one row per conversion and value.
+        open
+            ``"exclude"`` (default) or ``"lost"``, as in :meth:`funnel`.
+        level
+            The interval's probability, 0.9 by default: the equal-tailed
+            Jeffreys interval, quantiles of ``Beta(k + 1/2, n - k + 1/2)``.
+        as_of
+            As in :meth:`funnel`.
+
+        Examples
+        --------
+        >>> history = History.from_records(
+        ...     [{"s": "won"}] * 6 + [{"s": "lost"}] * 4 + [{"s": "working"}] * 5,
+        ...     stages=["opps", "won"], outcome="s", won="won", lost="lost")
+        >>> print(history.rates())
+        Conversion rates from 15 records (open records left out of the step where they sit)
+        conversion   rate  converted  decided  open  90% low  90% high
+        -----------  ----  ---------  -------  ----  -------  --------
+        opps_to_won   60%          6       10     5    34.7%     81.5%
+        >>> history.rates(open="lost")["opps_to_won"].rate
+        Fraction(2, 5)
+        """
+        mode = parse_choice(open, ("exclude", "lost"), what="open")
+        chance = float(parse_probability(level, what="level"))
+        day = self._as_of_day(as_of)
+        keys = self._keys(by)
+        groups = _grouped(self._tally(keys, day), keys)
+        rows: list[RateRow] = []
+        records = 0
+        for group, tally in groups.items():
+            records += sum(row[_N] for row in tally)
+            for conversion, (converted, decided, open_, _) in zip(
+                conversion_names(self.stages), _conversions(tally, self.stages), strict=True
+            ):
+                trials = decided + open_ if mode == "lost" else decided
+                low, high = _jeffreys(converted, trials, chance)
+                rows.append(
+                    RateRow(
+                        group=None if by is None else _label(group),
+                        conversion=conversion,
+                        converted=converted,
+                        decided=trials,
+                        open=open_,
+                        low=low,
+                        high=high,
+                    )
+                )
+        return ConversionRates(
+            stages=self.stages, by=by, open=mode, level=chance, records=records, rows=tuple(rows)
+        )
+
+    def team(
+        self,
+        *,
+        roster: object = None,
+        period: tuple[object, object] | None = None,
+        segment: str | None = None,
+    ) -> Team:
+        """Each rep's numbers as a :class:`~salesmath.Team`.
+
+        A rep's count at a stage is the records that reached it (open ones
+        included: that is the rep's volume); bookings are the won amounts;
+        ``cycle_days`` the mean days from created to won.  ``compare_thirds``
+        and ``assess_capacity`` run on the result unchanged; to compare
+        within a segment, ``history.team(segment="office").select(segment=...)``.
+
+        Parameters
+        ----------
+        roster
+            Optional frame or list of rows with a rep column (named as the
+            history's rep column, or ``rep``) and optional ``quota``, ``role``
+            and segment columns.  Reps on the roster with no records appear
+            with zeros.
+        period
+            Optional ``(start, end)`` dates: only records created in it.
+        segment
+            An attribute (or roster column) that becomes each rep's
+            ``segment``: the roster's value, else the value of most of the
+            rep's records.
+
+        Raises
+        ------
+        InvalidInputError
+            If the history has no rep column, or no rep has records or is on
+            the roster.
+
+        Examples
+        --------
+        >>> history = History.from_records(
+        ...     [{"rep": "ana", "s": "won", "v": 900}, {"rep": "ana", "s": "lost", "v": 100},
+        ...      {"rep": "bo", "s": "lost", "v": 400}],
+        ...     stages=["opps", "won"], outcome="s", won="won", lost="lost", rep="rep",
+        ...     amount="v")
+        >>> print(history.team(roster=[{"rep": "ana"}, {"rep": "bo"}, {"rep": "cy"}]))
+        Team of 3 reps
+        rep  opps  won  bookings
+        ---  ----  ---  --------
+        ana     2    1       900
+        bo      1    0         0
+        cy      0    0         0
+        """
+        from salesmath.team import RepStats, Team
+
+        layout = self._layout
+        if layout.rep is None:
+            raise InvalidInputError("team() needs the rep column: give rep= when reading")
+        roster_rows = _roster(roster, layout.rep)
+        frame = self._state_frame(None)
+        if period is not None:
+            frame = self._in_period(frame, period)
+        keys = [_REP] + ([] if segment is None or segment not in layout.attributes else [segment])
+        if (
+            segment is not None
+            and segment not in layout.attributes
+            and (not roster_rows or segment not in roster_rows[0])
+        ):
+            raise UnknownNameError(segment, [*layout.attributes], "attribute")
+        tally = self._tally(keys, None, frame=frame)
+        reps: dict[Any, dict[str, Any]] = {}
+        votes: dict[Any, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+        unnamed = 0
+        for row in tally:
+            name = row[_REP]
+            if name is None:
+                unnamed += row[_N]
+                continue
+            entry = reps.setdefault(
+                name, {"rows": [], "won_sum": Fraction(0), "cycle": Fraction(0), "cycles": 0}
+            )
+            entry["rows"].append(row)
+            if segment in layout.attributes:
+                votes[name][row[segment]] += row[_N]
+        if unnamed:
+            _warn(f"{unnamed:,} records have no rep; team() leaves them out")
+        known = {str(name) for name in reps}
+        if roster_rows:
+            listed = {str(row["rep"]) for row in roster_rows}
+            off = sorted(known - listed)
+            if off:
+                _warn(
+                    f"{len(off)} reps have records but are not on the roster "
+                    f"({_listing(off)}); they are kept"
+                )
+        stats: list[RepStats] = []
+        order = sorted(known | {str(row["rep"]) for row in roster_rows})
+        by_name = {str(name): entry for name, entry in reps.items()}
+        extra = {str(row["rep"]): row for row in roster_rows}
+        for name in order:
+            found = by_name.get(name)
+            rows = found["rows"] if found else []
+            counts = {
+                stage: sum(row[_N] for row in rows if row[_DEPTH] >= i)
+                for i, stage in enumerate(self.stages)
+            }
+            won_rows = [row for row in rows if row[_ST] == WON]
+            bookings = money(sum(money(row.get(PREFIX + "asum")) for row in won_rows))
+            cycles = sum(row.get(PREFIX + "ccount") or 0 for row in won_rows)
+            cycle = (
+                Fraction(sum(Fraction(row.get(PREFIX + "csum") or 0) for row in won_rows), cycles)
+                if cycles
+                else None
+            )
+            info = extra.get(name, {})
+            seg = info.get(segment) if segment is not None else None
+            if seg is None and segment is not None and name in {str(k) for k in votes}:
+                tally_votes = next(v for k, v in votes.items() if str(k) == name)
+                seg = sorted(tally_votes.items(), key=lambda kv: (-kv[1], str(kv[0])))[0][0]
+            stats.append(
+                RepStats(
+                    rep=name,
+                    counts=counts,
+                    bookings=bookings,
+                    quota=info.get("quota"),
+                    cycle_days=cycle,
+                    role=None if info.get("role") is None else str(info["role"]),
+                    segment=None if seg is None else str(seg),
+                )
+            )
+        if not stats:
+            raise InvalidInputError("no rep has records (in that period) or is on the roster")
+        return Team(stages=self.stages, reps=stats)
+
+    def cycle_days(self, *, by: str | None = None, as_of: object = None) -> CycleDays:
+        """Days from created to won: Kaplan–Meier quartiles, open records censored.
+
+        A won deal's days are known (created to closed); an open record's are
+        at least its age at `as_of` (right-censored), so a recent cohort does
+        not read as faster; lost records never win and are left out (and
+        counted).  Computed with ``scipy.stats.ecdf`` on
+        ``scipy.stats.CensoredData``; a quartile is the first day by which
+        the estimated share won reaches it, None when it never does.
+
+        Parameters
+        ----------
+        by
+            An attribute (or the rep column): one row per value.
+        as_of
+            The censoring date; by default the latest date in the history.
+
+        Examples
+        --------
+        >>> history = History.from_records(
+        ...     [{"s": "won", "c": "2026-01-01", "d": "2026-01-11"},
+        ...      {"s": "won", "c": "2026-01-01", "d": "2026-01-21"},
+        ...      {"s": "won", "c": "2026-01-01", "d": "2026-01-31"},
+        ...      {"s": "open", "c": "2026-01-20", "d": None}],
+        ...     stages=["opps", "won"], outcome="s", won="won", lost="lost",
+        ...     created="c", closed="d")
+        >>> result = history.cycle_days()
+        >>> result.rows[0].median, result.rows[0].open, result.as_of
+        (20, 1, datetime.date(2026, 1, 31))
+        """
+        layout = self._layout
+        if not (layout.has_created and layout.has_closed):
+            raise InvalidInputError("cycle_days() needs created= and closed= dates")
+        import narwhals as nw
+
+        day = self._as_of_day(as_of)
+        censor = day if day is not None else self._stats.last_day
+        if censor is None:
+            raise InvalidInputError("cycle_days() found no dates in the history")
+        keys = self._keys(by)
+        frame = self._state_frame(day).with_columns(
+            nw.when(nw.col(_ST) == WON)
+            .then(nw.col(_CLOSED) - nw.col(_CREATED))
+            .otherwise(nw.when(nw.col(_ST) == OPEN).then(nw.lit(censor) - nw.col(_CREATED)))
+            .alias(_DUR)
+        )
+        tally = collect_rows(frame.group_by(*keys, _ST, _DUR).agg(nw.len().alias(_N)))
+        result: list[CycleRow] = []
+        for group, rows in _grouped(tally, keys).items():
+            won = [
+                (row[_DUR], row[_N]) for row in rows if row[_ST] == WON and row[_DUR] is not None
+            ]
+            still = [
+                (row[_DUR], row[_N]) for row in rows if row[_ST] == OPEN and row[_DUR] is not None
+            ]
+            q1, median, q3 = _km_quartiles(won, still)
+            result.append(
+                CycleRow(
+                    group=None if by is None else _label(group),
+                    won=sum(n for row in rows if row[_ST] == WON for n in [row[_N]]),
+                    open=sum(row[_N] for row in rows if row[_ST] == OPEN),
+                    lost=sum(row[_N] for row in rows if row[_ST] == LOST),
+                    q1=q1,
+                    median=median,
+                    q3=q3,
+                )
+            )
+        return CycleDays(by=by, as_of=from_day_number(censor), rows=tuple(result))
+
+    def pipeline(
+        self,
+        freq: str = "W",
+        *,
+        by: str | None = None,
+        pace: Pace | None = None,
+        start: object = None,
+    ) -> Pipeline:
+        """Pipeline created per week, month or quarter, and each cohort's outcome so far.
+
+        Per period (of the created date): records created, their total and
+        average amount, how many were won, lost and are still open, bookings,
+        and the cohort's win rate so far.  Periods with nothing created show
+        as zeros.  Given a plan's `pace` (``plan.pace(13, unit="week")``),
+        each period's created count is set against the pace's top-stage
+        target, from `start` (default the first period) on.
+
+        Parameters
+        ----------
+        freq
+            ``"W"`` (weeks from Monday), ``"M"`` or ``"Q"``.
+        by
+            An attribute (or the rep column): the periods of each value.
+        pace
+            A :class:`~salesmath.Pace`: its top-stage target per period.
+        start
+            The date in the first period the pace covers.
+
+        Examples
+        --------
+        >>> history = History.from_records(
+        ...     [{"s": "won", "c": "2026-01-05", "v": 100},
+        ...      {"s": "lost", "c": "2026-01-07", "v": 300},
+        ...      {"s": "open", "c": "2026-01-20", "v": 200}],
+        ...     stages=["opps", "won"], outcome="s", won="won", lost="lost",
+        ...     created="c", amount="v")
+        >>> print(history.pipeline("W"))
+        Pipeline created per week, and each cohort so far
+        week        created  value  average  won  lost  open  bookings  win rate
+        ----------  -------  -----  -------  ---  ----  ----  --------  --------
+        2026-01-05        2    400      200    1     1     0       100       50%
+        2026-01-12        0      0        —    0     0     0         0         —
+        2026-01-19        1    200      200    0     0     1         0         —
+        """
+        import narwhals as nw
+
+        layout = self._layout
+        if not layout.has_created:
+            raise InvalidInputError("pipeline() needs the created= date column")
+        step = parse_choice(freq, ("W", "M", "Q"), what="freq")
+        keys = self._keys(by)
+        if step == "W":
+            key = nw.col(_CREATED) - nw.col(_CREATED) % 7
+        elif step == "M":
+            key = nw.col(_YEAR) * 12 + nw.col(_MONTH) - 1
+        else:
+            key = nw.col(_YEAR) * 4 + (nw.col(_MONTH) - 1) // 3
+        frame = self._state_frame(None).filter(~nw.col(_CREATED).is_null())
+        frame = frame.with_columns(
+            key.alias(_KEY),
+            *_state_counts(),
+            *self._won_amount(),
+        )
+        aggs = [
+            nw.len().alias(_N),
+            nw.col(PREFIX + "is_won").sum().alias(PREFIX + "won"),
+            nw.col(PREFIX + "is_lost").sum().alias(PREFIX + "lost"),
+            nw.col(PREFIX + "is_open").sum().alias(PREFIX + "open"),
+        ]
+        if layout.has_amount:
+            aggs += [
+                nw.col(_AMOUNT).sum().alias(PREFIX + "value"),
+                nw.col(PREFIX + "won_amount").sum().alias(PREFIX + "bookings"),
+            ]
+        tally = collect_rows(frame.group_by(*keys, _KEY).agg(*aggs))
+        if not tally:
+            return Pipeline(freq=step, by=by, rows=())
+        first = min(int(row[_KEY]) for row in tally)
+        last = max(int(row[_KEY]) for row in tally)
+        periods = list(range(first, last + 1, 7 if step == "W" else 1))
+        targets: dict[int, Any] = {}
+        if pace is not None:
+            top = pace.plan.funnel.stages[0]
+            begin = first if start is None else _period_key(parse_date(start, what="start"), step)
+            if begin not in periods:
+                begin = first
+            offset = periods.index(begin)
+            for k, target in enumerate(pace.targets):
+                if offset + k < len(periods):
+                    value = target[top]
+                    targets[periods[offset + k]] = value if isinstance(value, int) else float(value)
+        rows: list[PipelineRow] = []
+        for group, group_rows in _grouped(tally, keys).items():
+            found = {int(row[_KEY]): row for row in group_rows}
+            for period in periods:
+                row = found.get(period, {})
+                label, begin_day = _period_label(period, step)
+                rows.append(
+                    PipelineRow(
+                        group=None if by is None else _label(group),
+                        period=label,
+                        start=begin_day,
+                        created=int(row.get(_N) or 0),
+                        value=float(money(row.get(PREFIX + "value"))),
+                        won=int(row.get(PREFIX + "won") or 0),
+                        lost=int(row.get(PREFIX + "lost") or 0),
+                        open=int(row.get(PREFIX + "open") or 0),
+                        bookings=float(money(row.get(PREFIX + "bookings"))),
+                        target=targets.get(period),
+                    )
+                )
+        return Pipeline(freq=step, by=by, rows=tuple(rows))
+
+    def deal_sizes(self) -> NDArray[np.float64]:
+        """Return the won deals' amounts, smallest first, for ``funnel.simulate(deal_sizes=...)``.
+
+        Examples
+        --------
+        >>> history = History.from_records(
+        ...     [{"s": "won", "v": 900}, {"s": "won", "v": 300}, {"s": "lost", "v": 50}],
+        ...     stages=["opps", "won"], outcome="s", won="won", lost="lost", amount="v")
+        >>> history.deal_sizes()
+        array([300., 900.])
+        """
+        import narwhals as nw
+        import numpy as np
+
+        if not self._layout.has_amount:
+            raise InvalidInputError("deal_sizes() needs the amount= column")
+        frame = self._frame.filter((nw.col(_STATE) == WON) & ~nw.col(_AMOUNT).is_null())
+        rows = collect_rows(frame.select(nw.col(_AMOUNT)))
+        return np.sort(np.array([float(row[_AMOUNT]) for row in rows], dtype=np.float64))
+
+    # -- internals -------------------------------------------------------------
+
+    def _keys(self, by: str | None) -> list[str]:
+        if by is None:
+            return []
+        layout = self._layout
+        if by == layout.rep:
+            return [_REP]
+        if isinstance(by, str) and by in layout.attributes:
+            return [by]
+        known = [*([layout.rep] if layout.rep else []), *layout.attributes]
+        raise UnknownNameError(by, known, "attribute")
+
+    def _as_of_day(self, as_of: object) -> int | None:
+        if as_of is None:
+            return None
+        layout = self._layout
+        undated = [s for s, dated in zip(self.stages, layout.dated, strict=True) if not dated]
+        if not layout.has_created or not layout.has_closed or undated:
+            raise InvalidInputError(
+                "as_of needs created= and closed= dates and a date for every stage "
+                + (f"(no dates for {_listing(undated)})" if undated else "")
+            )
+        return to_day_number(parse_date(as_of, what="as_of"))
+
+    def _depth(self, day: int | None) -> nw.Expr:
+        """Build the furthest stage each record reached (as of `day`)."""
+        import narwhals as nw
+
+        last = self._layout.last
+        depth: nw.Expr = nw.lit(0)
+        for i in range(1, last):
+            reached = nw.col(_flag(i)) if day is None else nw.col(_day(i)) <= day
+            depth = nw.when(reached.fill_null(value=False)).then(nw.lit(i)).otherwise(depth)
+        return nw.when(self._status(day) == WON).then(nw.lit(last)).otherwise(depth)
+
+    def _status(self, day: int | None) -> nw.Expr:
+        import narwhals as nw
+
+        if day is None:
+            return nw.col(_STATE)
+        closed = (nw.col(_CLOSED) <= day).fill_null(value=False)
+        return (
+            nw.when((nw.col(_STATE) == WON) & closed)
+            .then(nw.lit(WON))
+            .otherwise(
+                nw.when((nw.col(_STATE) == LOST) & closed)
+                .then(nw.lit(LOST))
+                .otherwise(nw.lit(OPEN))
+            )
+        )
+
+    def _state_frame(self, day: int | None) -> nw.LazyFrame[Any]:
+        import narwhals as nw
+
+        frame = self._frame
+        if day is not None:
+            frame = frame.filter((nw.col(_CREATED) <= day).fill_null(value=False))
+        return frame.with_columns(self._depth(day).alias(_DEPTH), self._status(day).alias(_ST))
+
+    def _in_period(self, frame: nw.LazyFrame[Any], period: tuple[object, object]) -> Any:
+        import narwhals as nw
+
+        if not self._layout.has_created:
+            raise InvalidInputError("period= needs the created= date column")
+        items = parse_list(period, what="period", length=2)
+        start = to_day_number(parse_date(items[0], what="period start"))
+        end = to_day_number(parse_date(items[1], what="period end"))
+        if end < start:
+            raise InvalidInputError(f"period ends before it starts: {items[0]} to {items[1]}")
+        return frame.filter(
+            ((nw.col(_CREATED) >= start) & (nw.col(_CREATED) <= end)).fill_null(value=False)
+        )
+
+    def _won_amount(self) -> list[nw.Expr]:
+        import narwhals as nw
+
+        if not self._layout.has_amount:
+            return []
+        return [
+            nw.when(nw.col(_ST) == WON)
+            .then(nw.col(_AMOUNT))
+            .otherwise(nw.lit(None))
+            .alias(PREFIX + "won_amount")
+        ]
+
+    def _tally(
+        self, keys: list[str], day: int | None, *, frame: nw.LazyFrame[Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Count records per group, furthest stage and outcome, in the frame's engine."""
+        import narwhals as nw
+
+        layout = self._layout
+        source = self._state_frame(day) if frame is None else frame
+        aggs = [nw.len().alias(_N)]
+        if layout.has_amount:
+            aggs += [
+                nw.col(_AMOUNT).sum().alias(PREFIX + "asum"),
+                nw.col(_AMOUNT).count().alias(PREFIX + "acount"),
+            ]
+        if layout.has_created and layout.has_closed:
+            source = source.with_columns(
+                nw.when(nw.col(_ST) == WON)
+                .then(nw.col(_CLOSED) - nw.col(_CREATED))
+                .otherwise(nw.lit(None))
+                .alias(PREFIX + "cycle")
+            )
+            aggs += [
+                nw.col(PREFIX + "cycle").sum().alias(PREFIX + "csum"),
+                nw.col(PREFIX + "cycle").count().alias(PREFIX + "ccount"),
+            ]
+        rows = collect_rows(source.group_by(*keys, _DEPTH, _ST).agg(*aggs))
+        for row in rows:
+            row[_N] = int(row[_N])
+            row[_DEPTH] = int(row[_DEPTH])
+            row[_ST] = int(row[_ST])
+        return rows
+
+    def _median_days(self, keys: list[str], day: int | None) -> dict[Any, list[Fraction]] | None:
+        """Median days between consecutive stages' dates, per group; None without dates."""
+        import narwhals as nw
+
+        layout = self._layout
+        if not all(layout.dated):
+            return None
+        medians: dict[Any, list[Fraction | None]] = defaultdict(lambda: [None] * layout.last)
+        frame = self._frame
+        if day is not None:
+            frame = frame.filter((nw.col(_CREATED) <= day).fill_null(value=False))
+        for i in range(layout.last):
+            upper, lower = nw.col(_day(i)), nw.col(_day(i + 1))
+            step = frame.with_columns((lower - upper).alias(_DUR)).filter(
+                ~nw.col(_DUR).is_null() & ~upper.is_null() & ~lower.is_null()
+            )
+            if day is not None:
+                step = step.filter(lower <= day)
+            tally = collect_rows(step.group_by(*keys, _DUR).agg(nw.len().alias(_N)))
+            for group, rows in _grouped(tally, keys).items():
+                medians[group][i] = _median([(int(r[_DUR]), int(r[_N])) for r in rows])
+        return {
+            group: [m for m in values if m is not None]
+            for group, values in medians.items()
+            if all(m is not None for m in values)
+        }
+
+
+# -- reading records ---------------------------------------------------------------
+
+
+def _kind(dtype: Any) -> str:
+    """'date', 'text', 'bool', 'number' or 'other' for a narwhals dtype."""
+    import narwhals as nw
+
+    if isinstance(dtype, nw.Datetime) or dtype == nw.Date:
+        return "date"
+    if dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum:
+        return "text"
+    if dtype == nw.Boolean:
+        return "bool"
+    if dtype.is_numeric():
+        return "number"
+    return "other"
+
+
+def _nonblank(column: str) -> nw.Expr:
+    import narwhals as nw
+
+    return ~nw.col(column).is_null() & (nw.col(column).cast(nw.String).str.strip_chars() != "")
+
+
+def _date_expr(column: str, kind: str) -> nw.Expr:
+    """Read a date column (or text as YYYY-MM-DD) as a Julian day number."""
+    import narwhals as nw
+
+    if kind == "date":
+        return day_number(nw.col(column))
+    text = nw.col(column).cast(nw.String).str.strip_chars()
+    parsed = (
+        nw.when(_nonblank(column)).then(text.str.slice(0, 10)).otherwise(nw.lit(None))
+    ).str.to_datetime(format="%Y-%m-%d")
+    return day_number(parsed)
+
+
+def _flag_expr(column: str, kind: str) -> nw.Expr:
+    """Whether a reached column's value says "got there"."""
+    import narwhals as nw
+
+    col = nw.col(column)
+    if kind == "bool":
+        return col.fill_null(value=False)
+    if kind == "number":
+        return (col.fill_null(0) != 0).fill_null(value=False)
+    if kind == "date":
+        return ~col.is_null()
+    words = col.cast(nw.String).str.strip_chars().str.to_lowercase()
+    return (~col.is_null() & ~words.is_in(list(FALSE_WORDS))).fill_null(value=False)
+
+
+def _probe_text(lf: nw.LazyFrame[Any], columns: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """For text columns: (non-blank values, values that read as dates)."""
+    import narwhals as nw
+
+    if not columns:
+        return {}
+    exprs = []
+    for i, column in enumerate(columns):
+        nonblank = _nonblank(column)
+        dated = nonblank & nw.col(column).cast(nw.String).str.contains(DATE_PATTERN)
+        exprs += [
+            nonblank.cast(nw.Int64).sum().alias(f"{PREFIX}nb{i}"),
+            dated.fill_null(value=False).cast(nw.Int64).sum().alias(f"{PREFIX}dt{i}"),
+        ]
+    row = collect_rows(lf.select(*exprs))[0]
+    return {
+        column: (int(row[f"{PREFIX}nb{i}"] or 0), int(row[f"{PREFIX}dt{i}"] or 0))
+        for i, column in enumerate(columns)
+    }
+
+
+def _bad_text_dates(lf: nw.LazyFrame[Any], column: str) -> list[Any]:
+    import narwhals as nw
+
+    bad = _nonblank(column) & ~nw.col(column).cast(nw.String).str.contains(DATE_PATTERN)
+    rows = collect_rows(lf.filter(bad.fill_null(value=False)).select(nw.col(column)).head(3))
+    return [row[column] for row in rows]
+
+
+def _read_records(
+    lf: nw.LazyFrame[Any],
+    schema: dict[str, Any],
+    *,
+    stages: tuple[str, ...],
+    outcome: str,
+    won: tuple[Any, ...],
+    lost: tuple[Any, ...],
+    reached: dict[str, str],
+    id: str | None,
+    rep: str | None,
+    amount: str | None,
+    created: str | None,
+    closed: str | None,
+    attributes: tuple[str, ...],
+    policy: str,
+) -> History:
+    import narwhals as nw
+
+    kinds = {name: _kind(dtype) for name, dtype in schema.items()}
+    date_columns = [("created", created), ("closed", closed)]
+    date_columns += [(f"reached[{s!r}]", c) for s, c in reached.items()]
+    texts = sorted({c for _, c in date_columns if c is not None and kinds[c] == "text"})
+    probes = _probe_text(lf, texts)
+    dated_kind: dict[str, str] = {}
+    for keyword, column in date_columns:
+        if column is None:
+            continue
+        kind = kinds[column]
+        if kind == "text":
+            nonblank, dates = probes[column]
+            if dates == nonblank and nonblank > 0:
+                dated_kind[column] = "text-date"
+                continue
+            if keyword in ("created", "closed") or dates:
+                examples = _bad_text_dates(lf, column)
+                raise InvalidInputError(
+                    f"{keyword} column {column!r} has {nonblank - dates:,} values that are not "
+                    f"dates as YYYY-MM-DD, e.g. {_listing(examples)}"
+                )
+            dated_kind[column] = "text"
+        elif kind == "date":
+            dated_kind[column] = "date"
+        elif keyword in ("created", "closed"):
+            raise InvalidInputError(
+                f"{keyword} column {column!r} must hold dates, got {schema[column]}"
+            )
+        elif kind in ("bool", "number"):
+            dated_kind[column] = kind
+        else:
+            raise InvalidInputError(
+                f"{keyword} column {column!r} must hold dates or true/false flags, "
+                f"got {schema[column]}"
+            )
+    if amount is not None and kinds[amount] != "number":
+        raise InvalidInputError(
+            f"amount column {amount!r} must hold numbers, got {schema[amount]}; convert it "
+            f"(or read the file with History.from_csv, which reads '1,200.50')"
+        )
+    # outcome values: a won/lost value in other case or with spaces is a typo, not "open"
+    outcome_rows = collect_rows(lf.group_by(outcome).agg(nw.len().alias(_N)))
+    if len(outcome_rows) > 10_000:
+        raise InvalidInputError(
+            f"outcome column {outcome!r} has {len(outcome_rows):,} different values; is it "
+            f"the status column?"
+        )
+    closed_values = {*won, *lost}
+    folded = {str(v).strip().casefold(): v for v in closed_values}
+    open_values: list[tuple[Any, int]] = []
+    for row in outcome_rows:
+        value = row[outcome]
+        if value in closed_values:
+            continue
+        near = folded.get(str(value).strip().casefold()) if value is not None else None
+        if near is not None:
+            raise InvalidInputError(
+                f"outcome {value!r} ({int(row[_N]):,} records) differs from {near!r} only in "
+                f"case or spaces; fix the data or list it in won= or lost="
+            )
+        open_values.append((value, int(row[_N])))
+    open_values.sort(key=lambda item: (-item[1], str(item[0])))
+
+    def when_date(column: str) -> nw.Expr:
+        kind = dated_kind[column]
+        return _date_expr(column, "date" if kind == "date" else "text")
+
+    status = (
+        nw.when(nw.col(outcome).is_in(list(won)))
+        .then(nw.lit(WON))
+        .otherwise(
+            nw.when(nw.col(outcome).is_in(list(lost))).then(nw.lit(LOST)).otherwise(nw.lit(OPEN))
+        )
+    )
+    exprs: list[nw.Expr] = [status.fill_null(OPEN).cast(nw.Int64).alias(_STATE)]
+    last = len(stages) - 1
+    dated = [False] * last
+    top_column = reached.get(stages[0])
+    if top_column is not None and dated_kind[top_column] in ("date", "text-date"):
+        exprs.append(when_date(top_column).alias(_day(0)))
+        dated[0] = True
+    elif created is not None:
+        exprs.append(when_date(created).alias(_day(0)))
+        dated[0] = True
+    for i in range(1, last):
+        column = reached[stages[i]]
+        kind = dated_kind[column]
+        if kind in ("date", "text-date"):
+            exprs.append(when_date(column).alias(_day(i)))
+            exprs.append((~when_date(column).is_null()).alias(_flag(i)))
+            dated[i] = True
+        else:
+            exprs.append(_flag_expr(column, kind).alias(_flag(i)))
+    if created is not None:
+        exprs.append(when_date(created).alias(_CREATED))
+    if closed is not None:
+        exprs.append(when_date(closed).alias(_CLOSED))
+    if id is not None:
+        exprs.append(nw.col(id).alias(_ID))
+    if rep is not None:
+        exprs.append(nw.col(rep).alias(_REP))
+    if amount is not None:
+        value = nw.col(amount)
+        if schema[amount].is_float():
+            value = value.fill_nan(None)
+        exprs.append(value.alias(_AMOUNT))
+    exprs += [nw.col(a) for a in attributes if a not in (rep,)]
+    frame = lf.select(*exprs)
+    if created is not None:
+        frame = frame.with_columns(*_year_month(_CREATED))
+    if closed is not None:
+        frame = frame.with_columns(
+            nw.when(nw.col(_STATE) == WON)
+            .then(nw.col(_CLOSED))
+            .otherwise(nw.lit(None))
+            .alias(_day(last))
+        )
+    layout = _Layout(
+        stages=stages,
+        dated=(*dated, closed is not None),
+        attributes=tuple(a for a in attributes if a != rep),
+        rep=rep,
+        has_id=id is not None,
+        has_amount=amount is not None,
+        has_created=created is not None,
+        has_closed=closed is not None,
+        source={"id": id or "", "amount": amount or "", "rep": rep or "", "created": created or ""},
+    )
+    return _checked(frame, layout, policy, tuple(open_values), what="records")
+
+
+def _state_counts() -> list[nw.Expr]:
+    import narwhals as nw
+
+    return [
+        (nw.col(_ST) == code).cast(nw.Int64).alias(PREFIX + name)
+        for code, name in ((WON, "is_won"), (LOST, "is_lost"), (OPEN, "is_open"))
+    ]
+
+
+def _checked(
+    frame: nw.LazyFrame[Any],
+    layout: _Layout,
+    policy: str,
+    open_values: tuple[tuple[Any, int], ...],
+    *,
+    what: str,
+    backwards: str = "a stage dated before the stage above it",
+) -> History:
+    """Check a normalised frame with one aggregate query; return the History."""
+    import narwhals as nw
+
+    checks: dict[str, nw.Expr] = {}
+    checks["n"] = nw.len()
+    for code, name in ((WON, "won"), (LOST, "lost"), (OPEN, "open")):
+        checks[name] = (nw.col(_STATE) == code).cast(nw.Int64).sum()
+    if layout.has_id:
+        checks["ids"] = nw.col(_ID).n_unique()
+    if layout.has_amount:
+        amount = nw.col(_AMOUNT)
+        checks["negative"] = (amount < 0).fill_null(value=False).cast(nw.Int64).sum()
+        checks["no_amount"] = (
+            ((nw.col(_STATE) == WON) & amount.is_null()).fill_null(value=False).cast(nw.Int64).sum()
+        )
+    if layout.rep is not None:
+        checks["no_rep"] = nw.col(_REP).is_null().cast(nw.Int64).sum()
+    order = _order_problems(layout)
+    for i, (_, expr) in enumerate(order):
+        checks[f"order{i}"] = expr.fill_null(value=False).cast(nw.Int64).sum()
+    day_columns = [_day(i) for i, dated in enumerate(layout.dated) if dated]
+    if layout.has_closed:
+        day_columns.append(_CLOSED)
+    for i, column in enumerate(day_columns):
+        checks[f"max{i}"] = nw.col(column).max()
+        checks[f"min{i}"] = nw.col(column).min()
+    row = collect_rows(frame.select(*(expr.alias(name) for name, expr in checks.items())))[0]
+    records = int(row["n"] or 0)
+    if records == 0:
+        raise InvalidInputError(f"the {what} are empty: there is nothing to measure")
+
+    def examples(condition: nw.Expr) -> str:
+        if not layout.has_id:
+            return ""
+        ids = collect_rows(
+            frame.filter(condition.fill_null(value=False)).select(nw.col(_ID)).head(_EXAMPLES)
+        )
+        return f" (ids {_listing([r[_ID] for r in ids])})"
+
+    if layout.has_id and int(row["ids"]) != records:
+        dupes = collect_rows(
+            frame.group_by(_ID).agg(nw.len().alias(_N)).filter(nw.col(_N) > 1).head(_EXAMPLES)
+        )
+        raise InvalidInputError(
+            f"id column {layout.source.get('id')!r} has {records - int(row['ids']):,} repeated "
+            f"ids, e.g. {_listing([r[_ID] for r in dupes])}; give one row per record "
+            f"(an event log goes to History.from_events)"
+        )
+    if layout.has_amount and int(row["negative"] or 0):
+        n = int(row["negative"])
+        raise InvalidInputError(
+            f"amount column {layout.source.get('amount')!r} has {n:,} negative values"
+            f"{examples(nw.col(_AMOUNT) < 0)}; an amount is >= 0"
+        )
+    if layout.has_amount and int(row["no_amount"] or 0):
+        n = int(row["no_amount"])
+        _warn(
+            f"{n:,} won records have no amount"
+            f"{examples((nw.col(_STATE) == WON) & nw.col(_AMOUNT).is_null())}; they count as "
+            f"won deals but not in the deal size or bookings"
+        )
+    if layout.rep is not None and int(row["no_rep"] or 0):
+        _warn(f"{int(row['no_rep']):,} records have no rep; team() leaves them out")
+    dropped = 0
+    for i, (label, expr) in enumerate(order):
+        n = int(row[f"order{i}"] or 0)
+        if not n:
+            continue
+        message = f"{n:,} {what} have {label}{examples(expr)}"
+        if policy == "raise":
+            raise InvalidInputError(message + "; fix the dates or pass bad_dates='drop'")
+        if policy == "warn":
+            _warn(message + "; they are kept (bad_dates='drop' leaves them out)")
+    if policy == "drop" and order:
+        bad = nw.lit(False)
+        for _, expr in order:
+            bad = bad | expr.fill_null(value=False)
+        kept = frame.filter(~bad)
+        counts = collect_rows(
+            kept.select(
+                nw.len().alias("n"),
+                *(
+                    (nw.col(_STATE) == c).cast(nw.Int64).sum().alias(k)
+                    for c, k in ((WON, "won"), (LOST, "lost"), (OPEN, "open"))
+                ),
+            )
+        )[0]
+        dropped = records - int(counts["n"])
+        frame, row = kept, {**row, **counts}
+        records = int(counts["n"])
+        if records == 0:
+            raise InvalidInputError(f"every one of the {what} has dates out of order")
+    highs = [row[f"max{i}"] for i in range(len(day_columns)) if row[f"max{i}"] is not None]
+    lows = [row[f"min{i}"] for i in range(len(day_columns)) if row[f"min{i}"] is not None]
+    stats = _Stats(
+        records=records,
+        won=int(row["won"] or 0),
+        lost=int(row["lost"] or 0),
+        open=int(row["open"] or 0),
+        first_day=int(min(lows)) if lows else None,
+        last_day=int(max(highs)) if highs else None,
+        dropped=dropped,
+        open_values=open_values,
+    )
+    return History(frame, layout, stats)
+
+
+def _order_problems(layout: _Layout) -> list[tuple[str, nw.Expr]]:
+    """List (description, condition) for each way a record's dates can run backwards."""
+    import narwhals as nw
+
+    problems: list[tuple[str, nw.Expr]] = []
+    stages = layout.stages
+    dated = [i for i, d in enumerate(layout.dated) if d]
+    later = [i for i in dated if i >= 1]
+    if layout.has_created and 0 in dated:
+        first = nw.col(_day(0))
+        for i in later:
+            label = "closed" if i == layout.last else f"{stages[i]!r}"
+            problems.append((f"a {label} date before the created date", nw.col(_day(i)) < first))
+    for a, b in itertools.pairwise(later):
+        problems.append(
+            (
+                f"stages going backwards: {stages[b]!r} dated before {stages[a]!r}",
+                nw.col(_day(b)) < nw.col(_day(a)),
+            )
+        )
+    if layout.has_created and layout.has_closed:
+        problems.append(
+            (
+                "a closed date before the created date",
+                (nw.col(_STATE) == LOST) & (nw.col(_CLOSED) < nw.col(_day(0))),
+            )
+        )
+    return problems
+
+
+def _read_events(
+    lf: nw.LazyFrame[Any],
+    schema: dict[str, Any],
+    side: nw.LazyFrame[Any] | None,
+    *,
+    id: str,
+    stage: str,
+    at: str,
+    stages: tuple[str, ...],
+    lost: tuple[Any, ...],
+    rep: str | None,
+    amount: str | None,
+    attributes: tuple[str, ...],
+    policy: str,
+) -> History:
+    import narwhals as nw
+
+    kind = _kind(schema[at])
+    if kind == "text":
+        nonblank, dates = _probe_text(lf, [at])[at]
+        if dates != nonblank:
+            raise InvalidInputError(
+                f"at column {at!r} has {nonblank - dates:,} values that are not dates as "
+                f"YYYY-MM-DD, e.g. {_listing(_bad_text_dates(lf, at))}"
+            )
+    elif kind != "date":
+        raise InvalidInputError(f"at column {at!r} must hold dates, got {schema[at]}")
+    known = [*stages, *lost]
+    values = collect_rows(lf.group_by(stage).agg(nw.len().alias(_N)))
+    unknown = [(row[stage], int(row[_N])) for row in values if row[stage] not in known]
+    if unknown:
+        listed = ", ".join(f"{v!r} ({n:,} events)" for v, n in unknown[:10])
+        raise InvalidInputError(
+            f"stage column {stage!r} has values that are neither a stage nor lost: {listed}; "
+            f"the stages are {_listing(stages, 20)} and lost is {_listing(lost)}"
+        )
+    last = len(stages) - 1
+    carried = [] if side is not None else [c for c in (rep, amount, *attributes) if c is not None]
+    carried = list(dict.fromkeys(carried))
+    day = nw.col(_DUR)
+    events = lf.with_columns(_date_expr(at, kind).alias(_DUR)).select(
+        nw.col(id).alias(_ID),
+        day,
+        *(
+            nw.when(nw.col(stage) == name).then(day).otherwise(nw.lit(None)).alias(_day(i))
+            for i, name in enumerate(stages)
+        ),
+        nw.when(nw.col(stage).is_in(list(lost)))
+        .then(day)
+        .otherwise(nw.lit(None))
+        .alias(PREFIX + "lostday"),
+        *(nw.col(c) for c in carried),
+    )
+    aggs = [nw.col(_day(i)).min() for i in range(len(stages))]
+    aggs += [
+        nw.col(PREFIX + "lostday").min(),
+        nw.col(_DUR).min().alias(_CREATED),
+        *(nw.col(c).max() for c in carried),
+    ]
+    per_record = events.group_by(_ID).agg(*aggs)
+    won_day = nw.col(_day(last))
+    lost_day = nw.col(PREFIX + "lostday")
+    state = (
+        nw.when(~won_day.is_null())
+        .then(nw.lit(WON))
+        .otherwise(nw.when(~lost_day.is_null()).then(nw.lit(LOST)).otherwise(nw.lit(OPEN)))
+    )
+    frame = per_record.with_columns(
+        state.cast(nw.Int64).alias(_STATE),
+        nw.when(~won_day.is_null()).then(won_day).otherwise(lost_day).alias(_CLOSED),
+        *((~nw.col(_day(i)).is_null()).alias(_flag(i)) for i in range(1, last)),
+    )
+    # the top stage's date is the record's first event
+    frame = frame.with_columns(nw.col(_CREATED).alias(_day(0)))
+    if side is not None:
+        keep = [nw.col(id).alias(_ID)]
+        keep += [nw.col(c) for c in dict.fromkeys(a for a in (rep, amount, *attributes) if a)]
+        frame = frame.join(side.select(*keep), on=_ID, how="left")
+    renames = {}
+    if rep is not None:
+        renames[rep] = _REP
+    if amount is not None:
+        renames[amount] = _AMOUNT
+    if renames:
+        frame = frame.rename(renames)
+    # year and month of the created date, for pipeline periods
+    frame = frame.with_columns(*_year_month(_CREATED))
+    if frame.implementation.is_polars():
+        # build the per-record table once, inside polars, rather than once per question
+        frame = frame.collect().lazy()
+    layout = _Layout(
+        stages=stages,
+        dated=(True,) * len(stages),
+        attributes=tuple(a for a in attributes if a != rep),
+        rep=rep,
+        has_id=True,
+        has_amount=amount is not None,
+        has_created=True,
+        has_closed=True,
+        source={"id": id, "amount": amount or "", "rep": rep or ""},
+    )
+    return _checked(frame, layout, policy, (), what="records")
+
+
+def _year_month(column: str) -> list[nw.Expr]:
+    """Year and month of a Julian day number column, in integer arithmetic."""
+    import narwhals as nw
+
+    a = nw.col(column) + 32044
+    b = (4 * a + 3) // 146097
+    c = a - (146097 * b) // 4
+    d = (4 * c + 3) // 1461
+    e = c - (1461 * d) // 4
+    m = (5 * e + 2) // 153
+    month = m + 3 - 12 * (m // 10)
+    year = 100 * b + d - 4800 + m // 10
+    return [year.alias(_YEAR), month.alias(_MONTH)]
+
+
+# -- rows from CSV files and Python ------------------------------------------------
+
+
+def _date_text(value: str) -> date:
+    text = value.strip()
+    if len(text) > 10 and text[10] in "T ":
+        text = text[:10]
+    return date.fromisoformat(text)
+
+
+def _from_rows(
+    header: list[str], table: list[tuple[str, Mapping[str, Any]]], keywords: dict[str, Any]
+) -> History:
+    """Read rows of text or Python values into a frame, checking each value where it is."""
+    events = "at" in keywords or "stage" in keywords
+    if events:
+        date_keys = ["at"]
+        amount_key = None if keywords.get("records") is not None else keywords.get("amount")
+    else:
+        date_keys = ["created", "closed"]
+        amount_key = keywords.get("amount")
+    dates = {keywords[k] for k in date_keys if isinstance(keywords.get(k), str)}
+    maybe_dates = set()
+    if not events and isinstance(keywords.get("reached"), Mapping):
+        maybe_dates = {c for c in keywords["reached"].values() if isinstance(c, str)}
+    if not table:
+        raise InvalidInputError("there are no rows: there is nothing to measure")
+    data: dict[str, list[Any]] = {name: [] for name in header}
+    for where, row in table:
+        for name in header:
+            value = row.get(name)
+            if isinstance(value, str) and not value.strip():
+                value = None
+            if value is not None and name in dates and not isinstance(value, date):
+                try:
+                    value = _date_text(str(value))
+                except ValueError:
+                    raise InvalidInputError(
+                        f"{where}, column {name!r}: {name} must be a date as YYYY-MM-DD, "
+                        f"got {value!r}"
+                    ) from None
+            elif value is not None and name == amount_key:
+                try:
+                    number = parse_amount(value, what="amount")
+                except InvalidInputError as exc:
+                    raise InvalidInputError(f"{where}, column {name!r}: {exc}") from None
+                value = number
+            data[name].append(value)
+    if amount_key in data:
+        numbers = data[amount_key]
+        whole = all(v is None or v.denominator == 1 for v in numbers)
+        data[amount_key] = [None if v is None else (int(v) if whole else float(v)) for v in numbers]
+    for name in maybe_dates & set(data):
+        values = [v for v in data[name] if v is not None]
+        try:
+            parsed = [v if isinstance(v, date) else _date_text(str(v)) for v in values]
+        except ValueError:
+            continue
+        it = iter(parsed)
+        data[name] = [None if v is None else next(it) for v in data[name]]
+    frame = _frame_of(data)
+    if events:
+        return History.from_events(frame, **keywords)
+    return History.from_frame(frame, **keywords)
+
+
+def _frame_of(data: dict[str, list[Any]]) -> Any:
+    """Hold columns in the first engine installed: polars, pyarrow or pandas."""
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        return pl.DataFrame(
+            {name: pl.Series(name, values, strict=False) for name, values in data.items()}
+        )
+    try:
+        import pyarrow as pa
+    except ImportError:
+        pass
+    else:
+        return pa.table(data)
+    try:
+        import pandas as pd
+    except ImportError:
+        raise InvalidInputError(
+            "reading rows needs one of polars, pyarrow or pandas; pip install polars"
+        ) from None
+    return pd.DataFrame(data)
+
+
+def _csv_frame(path: Path, keywords: Mapping[str, Any]) -> Any:
+    """Read a side table (an event log's records) from CSV, amounts as numbers."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read CSV file {str(path)!r}: {exc}") from None
+    if not rows:
+        raise InvalidInputError(f"CSV file {str(path)!r} has no rows")
+    amount = keywords.get("amount")
+    data: dict[str, list[Any]] = {name.strip(): [] for name in rows[0]}
+    for line, row in enumerate(rows, start=2):
+        for name, value in row.items():
+            cell: Any = None if value is None or not value.strip() else value
+            if cell is not None and name == amount:
+                try:
+                    cell = float(parse_amount(cell, what="amount"))
+                except InvalidInputError as exc:
+                    raise InvalidInputError(
+                        f"line {line} of {str(path)!r}, column {name!r}: {exc}"
+                    ) from None
+            data[name.strip()].append(cell)
+    return _frame_of(data)
+
+
+# -- small calculations --------------------------------------------------------------
+
+
+def _label(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _grouped(rows: list[dict[str, Any]], keys: list[str]) -> dict[Any, list[dict[str, Any]]]:
+    """Rows by their group value (None without keys), groups in a stable order."""
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row[keys[0]] if keys else None].append(row)
+    ordered = sorted(groups, key=lambda g: (g is None, str(g)))
+    return {g: groups[g] for g in ordered}
+
+
+def _conversions(
+    rows: list[dict[str, Any]], stages: Sequence[str]
+) -> list[tuple[int, int, int, int]]:
+    """Count (converted, decided, open, reached) of each conversion, from a tally."""
+    result = []
+    for i in range(len(stages) - 1):
+        reached = sum(r[_N] for r in rows if r[_DEPTH] >= i)
+        converted = sum(r[_N] for r in rows if r[_DEPTH] >= i + 1)
+        open_ = sum(r[_N] for r in rows if r[_DEPTH] == i and r[_ST] == OPEN)
+        result.append((converted, reached - open_, open_, reached))
+    return result
+
+
+def _deal_size(rows: list[dict[str, Any]], has_amount: bool, where: str) -> Fraction:
+    if not has_amount:
+        raise InvalidInputError(
+            f"{where}a funnel needs a deal size: give amount= (the deal value column)"
+        )
+    won = [r for r in rows if r[_ST] == WON]
+    total = sum(money(r.get(PREFIX + "asum")) for r in won)
+    count = sum(int(r.get(PREFIX + "acount") or 0) for r in won)
+    if count == 0:
+        raise InvalidInputError(f"{where}no won deal has an amount, so there is no deal size")
+    mean = money(Fraction(total) / count)
+    if mean <= 0:
+        raise InvalidInputError(f"{where}the won deals' mean amount is 0; a deal size is > 0")
+    return mean
+
+
+def _median(counts: list[tuple[int, int]]) -> Fraction | None:
+    """Return the median of values given as (value, count) pairs, exactly."""
+    total = sum(n for _, n in counts)
+    if total == 0:
+        return None
+    ordered = sorted(counts)
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    seen = 0
+    lower = upper = None
+    for value, n in ordered:
+        if lower is None and seen + n > lower_rank:
+            lower = value
+        if seen + n > upper_rank:
+            upper = value
+            break
+        seen += n
+    if lower is None or upper is None:  # pragma: no cover - total > 0
+        return None
+    return Fraction(lower + upper, 2)
+
+
+def _km_quartiles(
+    events: list[tuple[int, int]], censored: list[tuple[int, int]]
+) -> tuple[int | None, int | None, int | None]:
+    """Kaplan–Meier quartiles of days to win, from (days, count) pairs."""
+    if not events:
+        return None, None, None
+    import numpy as np
+    from scipy import stats
+
+    def spread(pairs: list[tuple[int, int]]) -> Any:
+        values = np.array([v for v, _ in pairs], dtype=np.float64)
+        counts = np.array([n for _, n in pairs], dtype=np.int64)
+        return np.repeat(values, counts)
+
+    data = stats.CensoredData(uncensored=spread(events), right=spread(censored))
+    cdf = stats.ecdf(data).cdf
+    times, shares = np.asarray(cdf.quantiles), np.asarray(cdf.probabilities)
+
+    def quantile(q: float) -> int | None:
+        hits = np.nonzero(shares >= q - 1e-12)[0]
+        return None if hits.size == 0 else round(float(times[hits[0]]))
+
+    return quantile(0.25), quantile(0.5), quantile(0.75)
+
+
+def _jeffreys(k: int, n: int, level: float) -> tuple[float | None, float | None]:
+    """Return the equal-tailed Jeffreys interval of k successes in n trials."""
+    if n == 0:
+        return None, None
+    from scipy.stats import beta
+
+    tail = (1 - level) / 2
+    low = 0.0 if k == 0 else float(beta.ppf(tail, k + 0.5, n - k + 0.5))
+    high = 1.0 if k == n else float(beta.ppf(1 - tail, k + 0.5, n - k + 0.5))
+    return low, high
+
+
+def _roster(roster: object, rep: str) -> list[dict[str, Any]]:
+    """Read a roster (any frame, or rows) into rows with a 'rep' key."""
+    if roster is None:
+        return []
+    if (
+        isinstance(roster, Iterable)
+        and not isinstance(roster, str | bytes | Mapping)
+        and not hasattr(roster, "columns")
+        and not hasattr(roster, "schema")
+    ):
+        rows = [dict(row) for row in parse_list(roster, what="roster")]
+    else:
+        lf = as_lazy(roster, what="roster")
+        rows = collect_rows(lf)
+    if not rows:
+        return []
+    column = rep if rep in rows[0] else "rep"
+    if column not in rows[0]:
+        raise UnknownNameError(rep, list(rows[0]), "column")
+    result = []
+    seen: set[str] = set()
+    for i, row in enumerate(rows, start=1):
+        name = row.get(column)
+        if name is None or not str(name).strip():
+            raise InvalidInputError(f"roster row {i} has no rep name")
+        if str(name) in seen:
+            raise InvalidInputError(f"roster row {i}: rep {name!r} is listed twice")
+        seen.add(str(name))
+        result.append({**row, "rep": str(name)})
+    return result
+
+
+def _period_key(day: date, freq: str) -> int:
+    if freq == "W":
+        number = to_day_number(day)
+        return number - number % 7
+    if freq == "M":
+        return day.year * 12 + day.month - 1
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def _period_label(key: int, freq: str) -> tuple[str, date]:
+    if freq == "W":
+        start = from_day_number(key)
+        return start.isoformat(), start
+    if freq == "M":
+        year, month = divmod(key, 12)
+        return f"{year}-{month + 1:02d}", date(year, month + 1, 1)
+    year, quarter = divmod(key, 4)
+    return f"{year}Q{quarter + 1}", date(year, 3 * quarter + 1, 1)
