@@ -34,6 +34,7 @@ import math
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import Any, Final
 
@@ -140,8 +141,12 @@ def _columns(raw: Iterable[object], *, where: str) -> tuple[str, ...]:
         name = _column(item, cache, where=where)
         if name in names:
             first = names[name]
-            same = f"{first!r} and {item!r} are one name" if first != item else "appears twice"
-            raise InvalidInputError(f"{where}: column {name!r} {same}; keep one")
+            if first == item:
+                raise InvalidInputError(f"{where}: column {name!r} appears twice; keep one")
+            raise InvalidInputError(
+                f"{where}: columns {first!r} and {item!r} are one name, {name!r}, once spaces "
+                f"and invisible characters are dropped; keep one"
+            )
         names[name] = item
     return tuple(names)
 
@@ -179,10 +184,17 @@ def check_columns(columns: Sequence[str], stages: Sequence[str], *, source: str)
     """
     missing = [c for c in ("rep", *stages, "bookings") if c not in columns]
     if missing:
+        folded = {c.casefold(): c for c in columns}
+        hints = [
+            f"{folded[name.casefold()]!r} to {name!r}"
+            for name in missing
+            if name.casefold() in folded
+        ]
+        hint = f"; names are case-sensitive: rename {', '.join(hints)}" if hints else ""
         raise InvalidInputError(
             f"{source} is missing the column{'s' if len(missing) > 1 else ''} "
             f"{_listed(missing)}; its columns are {_listed(columns)} "
-            f"(needed: 'rep', one per stage, 'bookings')"
+            f"(needed: 'rep', one per stage, 'bookings'){hint}"
         )
 
 
@@ -312,8 +324,11 @@ def rep_fields(
     """
     for column in ("rep", *stages, "bookings"):
         if column not in row:
-            note = inferred_note(stages, column) if inferred and column in stages else ""
-            raise InvalidInputError(f"{place} has no {column!r}{note}")
+            try:
+                check_columns(tuple(row), stages, source=place)
+            except InvalidInputError as exc:
+                note = inferred_note(stages, column) if inferred and column in stages else ""
+                raise InvalidInputError(f"{exc}{note}") from None
         if is_blank(row[column]):
             fix = "give the rep's name" if column == "rep" else "write 0 if there were none"
             note = inferred_note(stages, column) if inferred and column in stages else ""
@@ -337,8 +352,8 @@ def _normalised(row: Mapping[Any, Any], cache: dict[object, str], *, place: str)
         name = _column(key, cache, where=place)
         if name in out:
             raise InvalidInputError(
-                f"{place}: keys that are one name after trimming spaces and invisible "
-                f"characters: {name!r}; keep one"
+                f"{place}: two keys are one name, {name!r}, once spaces and invisible "
+                f"characters are dropped; keep one"
             )
         out[name] = value
     return out
@@ -435,7 +450,7 @@ def read_csv(
     >>> rows.rows[1][1]
     {'rep': 'bo', 'won': '1', 'bookings': '100'}
     """
-    source = str(path)
+    source = str(_path(path, what="path"))
     try:
         with Path(path).open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
@@ -514,7 +529,7 @@ def read_frame(frame: object) -> Rows:
     salesmath.errors.InvalidInputError: frame must be a data frame (pandas, polars, pyarrow ...), got a list; for a list of rows use Team.from_records(rows)
     """
     source = "the frame"
-    if type(frame).__module__.split(".")[0] == "pandas" and hasattr(frame, "to_dict"):
+    if type(frame).__module__.split(".")[0] == "pandas" and hasattr(frame, "columns"):
         pandas_frame: Any = frame
         if "rep" not in pandas_frame.columns and pandas_frame.index.name == "rep":
             pandas_frame = pandas_frame.reset_index()
@@ -525,7 +540,8 @@ def read_frame(frame: object) -> Rows:
     else:
         native = _narwhals_rows(frame)
         if native is None:
-            what = "a list" if isinstance(frame, list) else _short(frame)
+            simple = frame is None or isinstance(frame, str | int | float)
+            what = _short(frame) if simple else f"a {type(frame).__name__}"
             fix = (
                 "; for a list of rows use Team.from_records(rows)"
                 if isinstance(frame, list | tuple)
@@ -563,6 +579,13 @@ def _narwhals_rows(frame: object) -> tuple[list[Any], list[dict[str, Any]]] | No
     return list(data.columns), list(data.rows(named=True))
 
 
+def _path(value: object, *, what: str) -> Path:
+    """Read a file path: text or a path-like object."""
+    if isinstance(value, str | PathLike):
+        return Path(value)
+    raise InvalidInputError(f"{what} must be a file path (text or a Path), got {_short(value)}")
+
+
 # -- config files ---------------------------------------------------------------------
 
 
@@ -597,7 +620,7 @@ def read_config(path: str | Path, *, allowed: Sequence[str]) -> dict[str, Any]:
     ...
     salesmath.errors.ConfigError: config file '...plan.toml' has unknown key(s) 'quota'; the known keys are 'funnel'
     """
-    path = Path(path)
+    path = _path(path, what="config path")
     try:
         if path.stat().st_size > MAX_CONFIG_BYTES:
             raise ConfigError(
