@@ -4,7 +4,7 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -18,6 +18,7 @@ from salesmath import (
     UnknownStageError,
     sales_velocity,
 )
+from salesmath.numbers import MAX_AMOUNT
 
 STAGES = ["activities", "discos", "demos", "won"]
 
@@ -489,6 +490,7 @@ def test_more_quota_never_needs_less_activity(funnel, a, b):
 @given(funnels(), quotas)
 def test_projecting_a_plan_books_at_least_the_quota(funnel, quota):
     plan = funnel.plan(quota)
+    assume(plan[funnel.stages[0]] <= MAX_AMOUNT)  # a volume to project is read with the limits
     assert funnel.project(plan[funnel.stages[0]]).bookings >= quota
     exact = funnel.plan(quota, rounding="none")
     assert funnel.project(exact[funnel.stages[0]]).bookings == quota

@@ -209,7 +209,7 @@ def _results(funnel):
 NUMERIC = {
     "Funnel": ["to next", "days", "coverage"],
     "QuotaPlan": ["count", "to next", "coverage"],
-    "QuotaPlan at 90%": ["count", "to next", "coverage"],
+    "QuotaPlan at 90%": ["count", "to next", "coverage at 90%"],
     "Projection": ["expected"],
     "Pace": ["activities", "discos", "demos", "won"],
     "Schedule": ["count", "days before close"],

@@ -106,12 +106,12 @@ def test_confidence_plan_reads_with_its_chance(funnel):
     )
     assert str(plan) == (
         "Plan for quota 250,000 at 90% confidence: 3 deals at 84,000 book 252,000\n"
-        "stage       count      to next  coverage\n"
-        "----------  -----  -----------  --------\n"
-        "activities  1,329           2%      250×\n"
-        "discos         25          60%        5×\n"
-        "demos          15  1/3 (33.3%)        3×\n"
-        "won             3            —        1×\n"
+        "stage       count      to next  coverage at 90%\n"
+        "----------  -----  -----------  ---------------\n"
+        "activities  1,329           2%          446.54×\n"
+        "discos         25          60%             8.4×\n"
+        "demos          15  1/3 (33.3%)            5.04×\n"
+        "won             3            —            1.01×\n"
         "Each stage's count alone wins 3 deals with at least 90% chance.\n"
         "Chance to reach quota from 1,329 activities: 90% "
         "(conversions independent, deal size fixed)."

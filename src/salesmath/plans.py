@@ -93,12 +93,12 @@ class QuotaPlan(TabularModel):
 
     >>> print(funnel.plan(250_000, confidence=0.9))
     Plan for quota 250,000 at 90% confidence: 3 deals at 84,000 book 252,000
-    stage       count      to next  coverage
-    ----------  -----  -----------  --------
-    activities  1,329           2%      250×
-    discos         25          60%        5×
-    demos          15  1/3 (33.3%)        3×
-    won             3            —        1×
+    stage       count      to next  coverage at 90%
+    ----------  -----  -----------  ---------------
+    activities  1,329           2%          446.54×
+    discos         25          60%             8.4×
+    demos          15  1/3 (33.3%)            5.04×
+    won             3            —            1.01×
     Each stage's count alone wins 3 deals with at least 90% chance.
     Chance to reach quota from 1,329 activities: 90% (conversions independent, deal size fixed).
     """
@@ -292,12 +292,25 @@ class QuotaPlan(TabularModel):
         self.funnel.days_to_close(self.funnel.stages[0])  # says clearly when there are no days
         return Schedule(plan=self, close_by=parse_date(close_by, what="close_by"))
 
+    def _coverage(self, stage: str) -> Fraction | None:
+        """Pipeline value needed at `stage` per unit of quota.
+
+        The funnel's coverage, ``1 / rate(stage, won)``; at a confidence, the
+        plan's own count times the deal size over the quota (None for a
+        quota of 0), which is higher: that is what the confidence costs.
+        """
+        if self.confidence is None:
+            return self.funnel.coverage(stage)
+        if self.quota == 0:
+            return None
+        return self.counts[stage] * self.funnel.deal_size / self.quota
+
     def table(self) -> Table:
         """Return the plan as a table: count, rate to next stage and coverage per stage."""
         funnel = self.funnel
         rates: list[Any] = [*funnel._rate_cells(), None]
         rows = [
-            (stage, self.counts[stage], rates[i], funnel.coverage(stage))
+            (stage, self.counts[stage], rates[i], self._coverage(stage))
             for i, stage in enumerate(funnel.stages)
         ]
         notes = funnel._observed_notes()
@@ -328,7 +341,12 @@ class QuotaPlan(TabularModel):
                 Column("stage", align="left"),
                 Column("count", format_count),
                 Column("to next", format_rate),
-                Column("coverage", format_times),
+                Column(
+                    "coverage"
+                    if self.confidence is None
+                    else f"coverage at {format_percent(self.confidence)}",
+                    format_times,
+                ),
             ),
             rows=rows,
             notes=notes,
@@ -481,6 +499,11 @@ class Pace(TabularModel):
                 columns[stage] = [whole_or_exact(share)] * n
         return [{stage: values[k] for stage, values in columns.items()} for k in range(n)]
 
+    @property
+    def _confidence(self) -> str:
+        confidence = self.plan.confidence
+        return "" if confidence is None else f" at {format_percent(confidence)} confidence"
+
     def totals(self) -> dict[str, int | Fraction]:
         """Add up the targets over all periods, per stage."""
         return {
@@ -497,7 +520,8 @@ class Pace(TabularModel):
         rows.append(("total", *self.totals().values()))
         return Table(
             title=(
-                f"Pace of quota {format_amount(self.plan.quota)} over {self.periods} "
+                f"Pace of quota {format_amount(self.plan.quota)}{self._confidence} "
+                f"over {self.periods} "
                 f"{self.unit}s (rounding={self.rounding!r})"
             ),
             columns=(Column(self.unit, align="left"), *(Column(s, format_count) for s in stages)),
