@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from salesmath import Pace
+    from salesmath.plans import Pace
     from salesmath.funnel import Funnel
     from salesmath.team import Team
 
