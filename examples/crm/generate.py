@@ -30,6 +30,7 @@ Only numpy and the standard library are needed.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -158,7 +159,7 @@ def generate(seed: int = SEED) -> dict[str, list[dict[str, object]]]:
             when = created
             status = "Discovery"
             for i, rate in enumerate(rates):
-                wait = max(1, int(round(rng.gamma(2.0, MEAN_DAYS[i] / 2.0))))
+                wait = max(1, round(rng.gamma(2.0, MEAN_DAYS[i] / 2.0)))
                 goes_on = bool(rng.random() < rate)
                 when = when + timedelta(days=wait)
                 if when > AS_OF:  # still sitting at this stage on export day
@@ -193,7 +194,7 @@ def generate(seed: int = SEED) -> dict[str, list[dict[str, object]]]:
         "seed": seed,
         "as_of": AS_OF.isoformat(),
         "stages": STAGES,
-        "conversions": [f"{a}_to_{b}" for a, b in zip(STAGES, STAGES[1:], strict=False)],
+        "conversions": [f"{a}_to_{b}" for a, b in itertools.pairwise(STAGES)],
         "pooled": pooled_truth(team),
         "reps": {str(rep["rep"]): rep["rates"] for rep in team if rep["volume"]},
     }
