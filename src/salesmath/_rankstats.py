@@ -38,7 +38,7 @@ EXACT_WORK: Final = 10_000_000
 """The most cell updates the exact Mann–Whitney count may take (:func:`exact_work`).
 
 Within it the p-value is exact: every pair of groups of up to 35 reps each,
-or 1 rep against 1,000, each test taking at most about 10 ms.  Beyond it the
+or 1 rep against 1,000, each test taking a few milliseconds.  Beyond it the
 tie-corrected normal approximation is used; at 36 reps a group it was within
 0.015 of the exact value in 300 trials with and without heavy ties, and it
 gets closer as groups grow.
@@ -61,7 +61,7 @@ def _doubled_ranks(values: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDAr
     average rank ``s + (t + 1) / 2``, twice which is the whole number
     ``2s + t + 1``.
     """
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)  # the order within a tie does not change its average
     ranked = values[order]
     starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
     sizes = np.diff(np.r_[starts, len(values)]).astype(np.int64)
@@ -189,13 +189,24 @@ def _exact_p(doubled: NDArray[np.int64], n1: int) -> float:
     top = int(np.sort(doubled - low)[n - m :].sum())  # the largest sum m values reach
     ways = np.zeros((m + 1, top + 1), dtype=np.float64)
     ways[0, 0] = 1.0
+    seen = reach = 0  # values counted so far; the largest sum they reach
     for value, size in zip(values.tolist(), sizes.tolist(), strict=True):
-        before = ways.copy()
+        # Rows that matter after this block: at most `seen + size` values chosen, and
+        # enough that the values still to come can make up m.
+        seen += size
+        low_row, high_row = max(0, m - (n - seen)), min(m, seen)
+        widened = min(top, reach + size * value)
+        before = ways[: high_row + 1, : reach + 1].copy()
         for c in range(1, min(size, m) + 1):
             shift = c * value
-            if shift > top:
+            first_row = max(low_row, c)
+            if shift > widened or first_row > high_row:
                 break
-            ways[c:, shift:] += math.comb(size, c) * before[: m + 1 - c, : top + 1 - shift]
+            width = min(reach, widened - shift) + 1
+            ways[first_row : high_row + 1, shift : shift + width] += (
+                math.comb(size, c) * before[first_row - c : high_row + 1 - c, :width]
+            )
+        reach = widened
     counts = ways[m]
     total = float(counts.sum())
     lower = float(counts[: observed + 1].sum()) / total
