@@ -1,13 +1,15 @@
 import json
+import pickle
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from salesmath import InvalidInputError, SalesmathError, UnknownStageError
-from salesmath.errors import UnknownMetricError
+from salesmath import InvalidInputError, SalesmathError, UnknownStageError, errors
+from salesmath.errors import UnknownMetricError, UnknownNameError
 from salesmath.team import RepStats, Team, UnknownRepError
 
 STAGES = ["activities", "discos", "demos", "won"]
@@ -498,3 +500,318 @@ def test_team_total_deal_size_times_wins_is_total_bookings(team):
         assert total.deal_size * total.deals == sum(r.bookings for r in team.reps)
     else:
         assert total.deals == 0
+
+
+# -- issue 11: inference never guesses ---------------------------------------------------
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_enterprise_csv_with_tenure_months_needs_named_stages(tmp_path):
+    # Regression (issue 11): a tenure_months column was taken as the won stage.
+    lines = (EXAMPLES / "enterprise_team.csv").read_text(encoding="utf-8").splitlines()
+    rows = [f"{lines[0]},tenure_months", *(f"{line},{12 + i}" for i, line in enumerate(lines[1:]))]
+    path = tmp_path / "team.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as info:
+        Team.from_csv(path)
+    message = str(info.value)
+    assert "cannot tell which columns are stages" in message
+    assert "the candidates are 'activities', 'discos', 'demos', 'won', 'tenure_months'" in message
+    assert "stages=[...]" in message
+    assert "--stages a,b,c" in message
+    named = Team.from_csv(path, stages=STAGES)
+    assert named == Team.from_csv(EXAMPLES / "enterprise_team.csv", stages=STAGES)
+    assert Team.from_csv(EXAMPLES / "enterprise_team.csv").stages == tuple(STAGES)
+
+
+def test_records_with_a_typo_quotaa_need_named_stages():
+    # Regression (issue 11): from_records turned 'quotaa' into the won stage.
+    rows = [{"rep": "ana", "demos": 24, "won": 11, "bookings": 1_760_000, "quotaa": 1_500_000}]
+    with pytest.raises(InvalidInputError, match="'quotaa' looks like 'quota' misspelt"):
+        Team.from_records(rows)
+    assert Team.from_records(rows, stages=["demos", "won"]).stages == ("demos", "won")
+
+
+def test_csv_with_text_columns_needs_named_stages(tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text(
+        "rep,demos,won,bookings,role,manager,office\nana,24,11,1760000,AE,Kim,Oslo\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InvalidInputError, match=r"'manager', 'office' are not between 'rep' and 'bookings'"
+    ):
+        Team.from_csv(path)
+
+
+def test_a_text_column_among_the_stages_is_named_with_the_fix(tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text("rep,manager,demos,won,bookings\nana,Kim,24,11,1760000\n", encoding="utf-8")
+    with pytest.raises(
+        InvalidInputError,
+        match=(
+            r"line 2: counts: count of 'manager' for rep 'ana' must be a whole number >= 0, "
+            r"got 'Kim'; 'manager' was taken as a stage because stages were not named "
+            r"\(the stages were read as 'manager', 'demos', 'won'\): if it is not one, "
+            r"name the stages"
+        ),
+    ):
+        Team.from_csv(path)
+
+
+def test_a_key_only_in_a_later_row_is_not_a_silent_stage():
+    rows = [
+        {"rep": "ana", "demos": 24, "won": 11, "bookings": 1},
+        {"rep": "bo", "demos": 24, "won": 6, "bookings": 1, "tenure_months": 3},
+    ]
+    with pytest.raises(InvalidInputError, match="'tenure_months' is not between"):
+        Team.from_records(rows)
+
+
+def test_from_frame_infers_by_the_same_rule():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"rep": ["a"], "demos": [3], "won": [1], "bookings": [9], "tenure": [4]})
+    with pytest.raises(InvalidInputError, match="'tenure' is not between"):
+        Team.from_frame(frame)
+
+
+# -- issue 11: TypeErrors that named nothing ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: Team.from_records(None), r"records must be a list of rows .*got None"),
+        (lambda: Team.from_records(ROWS, stages=0), r"stages must be a list, got 0"),
+        (
+            lambda: Team.from_records(ROWS, stages="demos"),
+            r"stages must be a list, got 'demos' — write \['demos'\] for one",
+        ),
+        (lambda: Team.from_records(ROWS[0]), r"records must be a list of rows"),
+        (lambda: Team.from_records([ROWS[0], "bo"]), r"row 2 must be a mapping"),
+        (lambda: Team.from_csv(None), r"path must be a file path .*got None"),
+        (lambda: Team.from_csv("x.csv", stages=0), r"stages must be a list, got 0"),
+        (
+            lambda: Team.from_frame(ROWS),
+            r"frame must be a data frame .*got a list; for a list of rows use Team.from_records",
+        ),
+        (lambda: Team.from_frame(ROWS, stages="won"), r"stages must be a list, got 'won'"),
+    ],
+)
+def test_bad_loader_arguments_are_named(call, message):
+    with pytest.raises(InvalidInputError, match=message):
+        call()
+
+
+def test_from_records_given_a_frame_points_to_from_frame():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(InvalidInputError, match=r"got a data frame; use Team.from_frame\(frame\)"):
+        Team.from_records(pd.DataFrame(ROWS))
+
+
+ROWS = [
+    {"rep": "Avery", "demos": 24, "won": 11, "bookings": 1_760_000},
+    {"rep": "Blake", "demos": 20, "won": 6, "bookings": 420_000},
+]
+
+
+@pytest.fixture
+def small():
+    return Team.from_records(ROWS, stages=["demos", "won"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda t: t.without_deal(["Avery"], 1),
+            r"rep must be a rep's name \(text\), got \['Avery'\]",
+        ),
+        (lambda t: t.without_deal(None, 1), r"rep must be a rep's name \(text\), got None"),
+        (
+            lambda t: t.without_deal("Avery", 1, stages="demos"),
+            r"stages must be a list, got 'demos' — write \['demos'\]",
+        ),
+        (lambda t: t.without_deal("Avery", 1, stages=[5]), r"stages\[0\] must be a name"),
+        (lambda t: t.without_deal("Avery", None), r"amount must be a finite number > 0, got None"),
+        (lambda t: t.without(5), r"reps must be a rep's name or a list of names, got 5"),
+        (lambda t: t.without(None), r"reps must be a rep's name or a list of names, got None"),
+        (lambda t: t.without([5]), r"got 5 in \[5\]"),
+        (lambda t: t[5], r"rep must be a rep's name \(text\), got 5"),
+        (lambda t: t[["Avery"]], r"rep must be a rep's name \(text\), got \['Avery'\]"),
+        (lambda t: t.select(role=5), r"role must be text or None, got 5"),
+    ],
+)
+def test_bad_team_arguments_are_named(small, call, message):
+    with pytest.raises(InvalidInputError, match=message):
+        call(small)
+
+
+def test_membership_of_a_non_name_is_false(small):
+    assert ["Avery"] not in small
+    assert 5 not in small
+    assert "Avery" in small
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        lambda t: t["Avry"],
+        lambda t: t.without(["Avry"]),
+        lambda t: t.without_deal("Avry", 1),
+        lambda t: t.values("dealsize"),
+        lambda t: t["Avery"].metric("dealsize"),
+        lambda t: t.without_deal("Avery", 1, stages=["demo"]),
+    ],
+)
+def test_every_unknown_name_is_an_unknown_name_error(small, lookup):
+    with pytest.raises(UnknownNameError) as info:
+        lookup(small)
+    assert isinstance(info.value, KeyError)
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_rep_error_is_the_shared_one():
+    assert UnknownRepError is errors.UnknownRepError
+    error = UnknownRepError("zed", ("ana", "bo"))
+    assert pickle.loads(pickle.dumps(error)) == error
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"stages": None, "reps": []}, "stages must be a list, got None"),
+        ({"stages": "won", "reps": []}, r"stages must be a list, got 'won'"),
+        ({"stages": ["demos", "won"], "reps": None}, "reps must be a list of RepStats"),
+        ({"stages": ["demos", "won"], "reps": "ana"}, "reps must be a list of RepStats"),
+    ],
+)
+def test_team_constructor_names_the_argument(fields, error):
+    with pytest.raises(ValidationError, match=error):
+        Team(**fields)
+
+
+# -- issue 11: names that differ only by whitespace or invisible characters ---------------
+
+
+@pytest.mark.parametrize("twin", ["won ", " won", "won\u200b", "won\n", "\u2060won", "won\ufeff"])
+def test_stage_names_that_differ_only_invisibly_are_one_name(twin):
+    with pytest.raises(ValidationError, match="stages must be unique, got 'won' twice"):
+        Team(stages=["demos", "won", twin], reps=[])
+    with pytest.raises(ValidationError, match="name stage 'won' twice"):
+        RepStats(rep="a", counts={"won": 1, twin: 2}, bookings=0)
+    with pytest.raises(InvalidInputError, match="stages must be unique"):
+        Team.from_records(ROWS, stages=["demos", "won", twin])
+
+
+def test_names_are_normalised_everywhere():
+    decomposed = "Cafe\u0301"  # NFD "Café"
+    stats = RepStats(rep=f" {decomposed} ", counts={"demos\u200b": 3, " won": 1}, bookings=5)
+    assert stats.rep == "Café"
+    assert stats.counts == {"demos": 3, "won": 1}
+    team = Team(stages=["demos ", "won\u200b"], reps=[stats])
+    assert team.stages == ("demos", "won")
+    assert team["Café"].conversions == {"demos_to_won": Fraction(1, 3)}
+
+
+def test_csv_header_and_stages_are_read_the_same_way(tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text("rep, demos ,won\u200b,bookings\nana,3,1,5\n", encoding="utf-8")
+    assert Team.from_csv(path, stages=["demos", " won"]).stages == ("demos", "won")
+    assert Team.from_csv(path).stages == ("demos", "won")
+
+
+def test_reps_that_differ_only_invisibly_are_one_rep():
+    rows = [dict(ROWS[0]), {**ROWS[0], "rep": "Avery\u200b "}]
+    with pytest.raises(InvalidInputError, match=r"row 2: rep 'Avery' appears twice"):
+        Team.from_records(rows, stages=["demos", "won"])
+
+
+# -- counts, numbers and the table contract ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "error"),
+    [
+        (10**18 + 1, "must be at most 1,000,000,000,000,000,000"),
+        (-1, "must be a whole number >= 0, got -1"),
+        ("1e999999999", "must be within 1e±30"),
+    ],
+)
+def test_counts_are_bounded_by_the_shared_reader(count, error):
+    with pytest.raises(ValidationError, match=error):
+        RepStats(rep="a", counts={"won": count}, bookings=0)
+
+
+def test_counts_are_plain_ints():
+    np = pytest.importorskip("numpy")
+    stats = RepStats(rep="a", counts={"demos": np.int64(7), "won": 3.0}, bookings=0)
+    assert stats.counts == {"demos": 7, "won": 3}
+    assert all(type(c) is int for c in stats.counts.values())
+
+
+def test_to_frame_is_numeric(team):
+    pytest.importorskip("pandas")
+    frame = team.to_frame()
+    for column in [*STAGES, "bookings", "quota"]:
+        assert frame[column].dtype.kind == "i", column
+    # cy has no cycle_days: a missing value in a float column, not the text "—"
+    assert frame["cycle_days"].dtype.kind == "f"
+    assert frame["cycle_days"].isna().tolist() == [False, False, True]
+    assert frame["bookings"].sum() == 2_180_000
+    rep_frame = team["ana"].to_frame()
+    assert rep_frame["count"].dtype.kind == "i"
+    assert rep_frame["to next"].dtype.kind == "f"
+    assert rep_frame["to next"].tolist()[:3] == [0.04, 0.6, 0.4583333333333333]
+
+
+def test_to_frame_with_fractional_bookings_is_float():
+    pytest.importorskip("pandas")
+    team = Team.from_records(
+        [{**ROWS[0], "bookings": "1760000.5"}, ROWS[1]], stages=["demos", "won"]
+    )
+    assert team.to_frame()["bookings"].dtype.kind == "f"
+
+
+def test_attainment_prints_one_way(team):
+    # 3/2 prints "150%" everywhere (the shared _format rule), 88/75 as "117.3%".
+    over = RepStats(rep="x", counts={"demos": 2, "won": 1}, bookings=3, quota=2)
+    assert str(over).splitlines()[0] == "Rep x: bookings 3, deal size 3, attainment 150%"
+    assert team["ana"].summary() == (
+        "Rep ana: bookings 1,760,000, deal size 160,000, attainment 117.3%."
+    )
+
+
+def test_team_summary(team):
+    assert team.summary() == (
+        "3 reps over 4 stages (activities → discos → demos → won). Together they logged "
+        "2,900 activities and won 17 deals (35.4% of demos), booking 2,180,000 at an average "
+        "deal size of 128,235.29. Every rep has a quota: together they booked 54.5% of it, "
+        "and 1 is at or above quota. Average sales cycle 45.5 days (2 reps). Every count is "
+        "as logged: an open deal counts as not won."
+    )
+
+
+def test_summary_of_a_team_that_won_nothing():
+    idle = Team(
+        stages=["demos", "won"],
+        reps=[RepStats(rep="cy", counts={"demos": 0, "won": 0}, bookings=0, quota=10)],
+    )
+    assert idle.summary() == (
+        "1 rep over 2 stages (demos → won). They logged 0 demos and won 0 deals, booking 0. "
+        "Every rep has a quota: together they booked 0% of it, and 0 are at or above quota. "
+        "Every count is as logged: an open deal counts as not won."
+    )
+
+
+def test_docs_say_an_open_deal_counts_as_not_won():
+    import salesmath.team as module
+
+    for text in (module.__doc__, Team.__doc__, RepStats.__doc__, Team.from_csv.__doc__):
+        assert "an open deal counts as not won" in " ".join(text.split())
+
+
+def test_polars_frame_builds_the_same_team():
+    pl = pytest.importorskip("polars")
+    assert Team.from_frame(pl.DataFrame(ROWS)) == Team.from_records(ROWS)
