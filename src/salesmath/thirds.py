@@ -476,9 +476,9 @@ class ThirdsComparison(TabularModel):
 
         A value that does not exist is a missing value (NaN), never text.
         """
+        frame = self.table().to_frame()  # says how to install pandas when it is missing
         import pandas as pd
 
-        frame = self.table().to_frame()
         for column in frame.columns:
             if frame[column].dtype == object:
                 frame[column] = pd.to_numeric(frame[column]).astype("float64")
