@@ -452,6 +452,19 @@ def test_summary_without_a_gap_says_who_is_ahead_on_what():
     )
 
 
+def test_summary_with_a_zeroed_conversion_but_bookings_left():
+    # A rep with bookings but no logged win: the bottom third's close rate is zero while
+    # its bookings are not, so the gap is finite but the decomposition is not complete.
+    team = make_team([("a", 10, 5, 500), ("b", 10, 3, 300), ("c", 10, 0, 50)])
+    result = compare_thirds(team)
+    assert (result.zeroed, result.gap) == (("demos_to_won",), 10)
+    assert result.summary() == (
+        "Top third (1 rep by bookings) books 10× the bottom third; the bottom third's "
+        "demos-to-won rate is zero, the first lever. With 1 rep a group no p-value can fall "
+        "below 1: read the differences as leads to check, not proof."
+    )
+
+
 # -- outliers --------------------------------------------------------------------
 
 
@@ -741,3 +754,39 @@ def test_groups_never_depend_on_input_order(rows, random):
 def test_top_third_never_books_less_than_the_bottom_when_ranked_by_bookings(rows):
     result = compare_thirds(team_of(rows))
     assert result["bookings"].top >= result["bookings"].bottom
+
+
+def strict_json(text):
+    def refuse(constant):
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 10), st.integers(0, 900)),
+        min_size=3,
+        max_size=10,
+    ),
+    st.sampled_from(["bookings", "won", "discos"]),
+)
+def test_every_view_reads_without_nan_inf_or_a_crash(rows, by):
+    team = team_of_any(rows)
+    result = compare_thirds(team, by=by)
+    text = "\n".join([str(result), result.summary(), repr(result), result._repr_html_()])
+    for word in ("nan", "inf", "∞"):
+        assert word not in text.lower()
+    strict_json(result.model_dump_json())
+    frame = result.to_frame()
+    for column in frame.columns:
+        assert is_numeric_dtype(frame[column]), column
+
+
+def team_of_any(rows):
+    """Reps with any counts, zeros included: (discos, demos, won, bookings)."""
+    return make_team(
+        [(f"r{i:02d}", d, m, w, b) for i, (d, m, w, b) in enumerate(rows)],
+        stages=("discos", "demos", "won"),
+    )

@@ -318,7 +318,7 @@ class ThirdsComparison(TabularModel):
         else:
             text += "nothing, like the bottom third"
         shares = self.shares()
-        if any(share is not None for share in shares.values()):
+        if not self.zeroed and any(share is not None for share in shares.values()):
             text += self._explained(shares)
         else:
             text += self._ahead()
@@ -359,7 +359,7 @@ class ThirdsComparison(TabularModel):
         return text
 
     def _ahead(self) -> str:
-        """Return the summary's clauses when there is no finite gap to share out.
+        """Return the summary's clauses when there is no gap to share out, or a zeroed factor.
 
         Zeroed factors come first; then every factor on which one third is
         at least :data:`SUMMARY_SHARE` ahead of the other, by its ratio.
