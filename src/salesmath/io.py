@@ -496,8 +496,7 @@ def _csv_rows(
                     f"{cells[i]!r}; name the column or empty it"
                 )
         count += 1
-        if count > MAX_ITEMS:
-            raise LimitError(f"{source} has more than {MAX_ITEMS:,} rows (salesmath's limit)")
+        _check_length(count, source=source)
         yield place, dict(zip(columns, (cells[i] for i in named), strict=True))
 
 
@@ -534,6 +533,7 @@ def read_frame(frame: object) -> Rows:
         if "rep" not in pandas_frame.columns and pandas_frame.index.name == "rep":
             pandas_frame = pandas_frame.reset_index()
         columns = _columns(pandas_frame.columns, where=source)
+        _check_length(len(pandas_frame), source=source)
         labels = list(pandas_frame.index)
         records = pandas_frame.to_dict("records")
         places = [f"row {label!r}" for label in labels]
@@ -555,13 +555,16 @@ def read_frame(frame: object) -> Rows:
         places = [f"row {i}" for i in range(len(records))]
     if not records:
         raise InvalidInputError(f"{source} has no rows")
-    if len(records) > MAX_ITEMS:
-        raise LimitError(f"{source} has more than {MAX_ITEMS:,} rows (salesmath's limit)")
     rows = tuple(
         (place, dict(zip(columns, record.values(), strict=True)))
         for place, record in zip(places, records, strict=True)
     )
     return Rows(source=source, columns=columns, rows=rows)
+
+
+def _check_length(rows: int, *, source: str) -> None:
+    if rows > MAX_ITEMS:
+        raise LimitError(f"{source} has more than {MAX_ITEMS:,} rows (salesmath's limit)")
 
 
 def _narwhals_rows(frame: object) -> tuple[list[Any], list[dict[str, Any]]] | None:
@@ -576,6 +579,7 @@ def _narwhals_rows(frame: object) -> tuple[list[Any], list[dict[str, Any]]] | No
         data = data.collect()
     if not isinstance(data, nw.DataFrame):
         return None
+    _check_length(len(data), source="the frame")
     return list(data.columns), list(data.rows(named=True))
 
 

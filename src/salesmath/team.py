@@ -193,7 +193,8 @@ class RepStats(TabularModel):
             )
         counts: dict[str, int] = {}
         for stage, count in value.items():
-            name = _stage_key(stage) if isinstance(stage, str) else None
+            # short names through the cache; a long one is read (and refused) uncached
+            name = _stage_key(stage) if isinstance(stage, str) and len(stage) <= 256 else None
             if name is None:
                 name = parse_name(stage, what=f"a stage name in counts{whose}")
             if name in counts:
