@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 import numpy as np
 
+from salesmath.errors import InvalidInputError
+
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
@@ -48,9 +50,9 @@ gets closer as groups grow.
 def _floats(values: ArrayLike, what: str) -> NDArray[np.float64]:
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 1:
-        raise ValueError(f"{what} must be one-dimensional, got shape {array.shape}")
+        raise InvalidInputError(f"{what} must be one-dimensional, got shape {array.shape}")
     if not np.isfinite(array).all():
-        raise ValueError(f"{what} must be finite numbers; drop missing values first")
+        raise InvalidInputError(f"{what} must be finite numbers; drop missing values first")
     return array
 
 
@@ -107,7 +109,7 @@ def correlation(a: ArrayLike, b: ArrayLike) -> float | None:
     """
     x, y = _floats(a, "a"), _floats(b, "b")
     if len(x) != len(y):
-        raise ValueError(f"a and b must be equally long, got {len(x)} and {len(y)}")
+        raise InvalidInputError(f"a and b must be equally long, got {len(x)} and {len(y)}")
     if len(x) < 3 or np.all(x == x[0]) or np.all(y == y[0]):
         return None
     dx, dy = x - x.mean(), y - y.mean()
@@ -235,7 +237,7 @@ def _u(x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.int64]
     a, b = _floats(x, "x"), _floats(y, "y")
     n1, n2 = len(a), len(b)
     if n1 == 0 or n2 == 0:
-        raise ValueError(f"each group needs at least one value, got {n1} and {n2}")
+        raise InvalidInputError(f"each group needs at least one value, got {n1} and {n2}")
     doubled, sizes = _doubled_ranks(np.concatenate([a, b]))
     return doubled, sizes, int(doubled[:n1].sum()) - n1 * (n1 + 1), n1, n2
 
@@ -258,6 +260,12 @@ def mann_whitney(x: ArrayLike, y: ArrayLike) -> MannWhitney:
     -------
     MannWhitney
         U of `x`, the p-value, Cliff's delta and the method used.
+
+    Raises
+    ------
+    InvalidInputError
+        If a group is empty or not one-dimensional, or holds a value that is
+        not a finite number.
 
     Notes
     -----
