@@ -198,19 +198,36 @@ def _short(trials: Any, deals: int, alpha: int, beta: int) -> Any:
     return np.minimum(total, 1.0)
 
 
+_DIRECT_DEALS: Final = 1000
+"""The most deals whose binomial tail is summed term by term, without scipy."""
+
+
 def _binomial_tail(deals: int, volume: int, chance: float) -> float:
-    """P(Binomial(volume, chance) >= deals), by ``scipy.special.bdtrc``.
+    """P(Binomial(volume, chance) >= deals), equal to ``scipy.stats.binom.sf`` to 1e-12.
 
-    ``bdtrc(k, n, p)`` is P(X > k); it equals ``scipy.stats.binom.sf`` (to
-    1e-12, tested) without importing ``scipy.stats``, which would double the
-    command's start-up time.
+    For up to a thousand deals (every plan a person reads), by its
+    definition: one minus the probabilities of 0 … deals - 1 wins, each term
+    from the last by ``pmf(j + 1) = pmf(j) · (n - j) / (j + 1) · p / (1 - p)``
+    (a relative error of about 2e-16 a step).  That needs no scipy, whose
+    import alone takes longer than the rest of the ``salesmath plan`` command.
+    Beyond, or where ``pmf(0) = (1 - p)^n`` underflows, ``scipy.special.bdtrc``
+    (P(X > k)).  Both are tested against ``binom.sf``.
     """
-    from scipy import special
-
     if deals <= 0:
         return 1.0
     if volume < deals:
         return 0.0
+    if chance >= 1.0:
+        return 1.0
+    log_none = volume * math.log1p(-chance)  # log P(no win)
+    if deals <= _DIRECT_DEALS and log_none > -700:
+        term, odds, below = math.exp(log_none), chance / (1 - chance), 0.0
+        for j in range(deals):
+            below += term
+            term *= (volume - j) / (j + 1) * odds
+        return min(max(1.0 - below, 0.0), 1.0)
+    from scipy import special
+
     tail = float(special.bdtrc(deals - 1, volume, chance))
     if not math.isfinite(tail):  # beyond bdtrc's reach (n near 2**53): the Poisson limit
         tail = float(special.gammainc(deals, volume * chance))
