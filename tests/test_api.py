@@ -18,6 +18,12 @@ DOCUMENTED = [
     "sales_velocity",
     "parse_rate",
     "parse_amount",
+    # exact-number types, for apps' own models
+    "Rate",
+    "Amount",
+    "PositiveAmount",
+    "Count",
+    "Share",
     # probabilistic planning
     "Observed",
     "Simulation",
@@ -30,8 +36,12 @@ DOCUMENTED = [
     # capacity and hiring
     "assess_capacity",
     "CapacityReport",
+    "Shortfall",
+    "RepCapacity",
+    "Recommendation",
     "check_benchmarks",
     "BenchmarkReport",
+    "BenchmarkCheck",
     "RoleBenchmark",
     "DEFAULT_BENCHMARKS",
     "hiring_plan",
@@ -39,8 +49,12 @@ DOCUMENTED = [
     # errors
     "SalesmathError",
     "InvalidInputError",
+    "LimitError",
+    "ConfigError",
+    "UnknownNameError",
     "UnknownStageError",
     "UnknownRepError",
+    "UnknownMetricError",
     "__version__",
 ]
 
