@@ -8,6 +8,7 @@ import pytest
 
 from salesmath.errors import ConfigError, InvalidInputError, LimitError
 from salesmath.io import (
+    MAX_COLUMNS,
     MAX_CONFIG_BYTES,
     check_columns,
     infer_stages,
@@ -353,3 +354,22 @@ def test_io_imports_no_model_and_team_no_funnel():
     assert not {"pandas", "narwhals", "polars"} & (
         imports("io", top_level=True) | imports("team", top_level=True)
     )
+
+
+# -- bounded work -------------------------------------------------------------------------
+
+
+def test_too_many_columns_are_refused_before_any_work(tmp_path):
+    header = ",".join(["rep", *(f"c{i}" for i in range(MAX_COLUMNS)), "bookings"])
+    with pytest.raises(LimitError, match="more than 10,000 columns"):
+        read_csv(write(tmp_path, "wide.csv", header + "\n"))
+    with pytest.raises(LimitError, match="row 1 has more than 10,000 keys"):
+        read_records([{f"c{i}": 0 for i in range(MAX_COLUMNS + 1)}])
+    with pytest.raises(LimitError, match="records have more than 10,000 keys"):
+        read_records([{f"c{i}": 0} for i in range(MAX_COLUMNS + 1)])
+
+
+def test_inference_over_many_candidates_lists_a_few():
+    columns = ["rep", *(f"c{i}" for i in range(5_000)), "bookings", "x"]
+    with pytest.raises(InvalidInputError, match=r"'c29' and 4971 more\); name the stages"):
+        infer_stages(columns, source="wide.csv")

@@ -43,6 +43,7 @@ from salesmath.numbers import MAX_ITEMS, parse_list, parse_name
 
 __all__ = [
     "KNOWN_COLUMNS",
+    "MAX_COLUMNS",
     "MAX_CONFIG_BYTES",
     "OPTIONAL_COLUMNS",
     "STAGES_FIX",
@@ -65,6 +66,9 @@ OPTIONAL_COLUMNS: Final = ("quota", "cycle_days", "role", "segment")
 """The known columns a row may leave empty."""
 
 _TEXT_COLUMNS: Final = frozenset(("rep", "role", "segment"))
+
+MAX_COLUMNS: Final = 10_000
+"""The most columns a team's table may have."""
 
 MAX_CONFIG_BYTES: Final = 1_000_000
 """The largest config file :func:`read_config` reads."""
@@ -134,10 +138,15 @@ def _column(raw: object, cache: dict[object, str], *, where: str) -> str:
 
 
 def _columns(raw: Iterable[object], *, where: str) -> tuple[str, ...]:
-    """Normalise column names and refuse two that are one name."""
+    """Normalise column names and refuse two that are one name (or too many columns)."""
     cache: dict[object, str] = {}
     names: dict[str, object] = {}
-    for item in raw:
+    for count, item in enumerate(raw, start=1):
+        if count > MAX_COLUMNS:
+            raise LimitError(
+                f"{where}: more than {MAX_COLUMNS:,} columns (salesmath's limit); "
+                f"keep the rep, stage and known columns"
+            )
         name = _column(item, cache, where=where)
         if name in names:
             first = names[name]
@@ -163,8 +172,10 @@ def _lookalike(column: str) -> str | None:
     return close[0] if close else None
 
 
-def _listed(names: Iterable[str]) -> str:
-    return ", ".join(repr(name) for name in names)
+def _listed(names: Sequence[str], limit: int = 30) -> str:
+    """Quote `names` for a message, the first `limit` of them."""
+    shown = ", ".join(repr(name) for name in names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
 def check_columns(columns: Sequence[str], stages: Sequence[str], *, source: str) -> None:
@@ -182,7 +193,8 @@ def check_columns(columns: Sequence[str], stages: Sequence[str], *, source: str)
     ...
     salesmath.errors.InvalidInputError: team.csv is missing the column 'won'; its columns are 'rep', 'demos', 'bookings' (needed: 'rep', one per stage, 'bookings')
     """
-    missing = [c for c in ("rep", *stages, "bookings") if c not in columns]
+    present = set(columns)
+    missing = [c for c in ("rep", *stages, "bookings") if c not in present]
     if missing:
         folded = {c.casefold(): c for c in columns}
         hints = [
@@ -246,13 +258,14 @@ def infer_stages(columns: Sequence[str], *, source: str) -> tuple[str, ...]:
             f"{candidates!r} — {STAGES_FIX}"
         )
     check_columns(columns, (), source=source)
-    start, end = columns.index("rep"), columns.index("bookings")
+    position = {column: i for i, column in enumerate(columns)}
+    start, end = position["rep"], position["bookings"]
     problems = [
         f"{c!r} looks like {known!r} misspelt"
         for c in candidates
         if (known := _lookalike(c)) is not None
-    ]
-    outside = [c for c in candidates if not start < columns.index(c) < end]
+    ][:10]
+    outside = [c for c in candidates if not start < position[c] < end]
     if outside:
         verb = "are" if len(outside) > 1 else "is"
         problems.append(
@@ -347,6 +360,8 @@ def rep_fields(
 
 def _normalised(row: Mapping[Any, Any], cache: dict[object, str], *, place: str) -> dict[str, Any]:
     """`row` with normalised keys; two keys that are one name are refused."""
+    if len(row) > MAX_COLUMNS:
+        raise LimitError(f"{place} has more than {MAX_COLUMNS:,} keys (salesmath's limit)")
     out: dict[str, Any] = {}
     for key, value in row.items():
         name = _column(key, cache, where=place)
@@ -403,6 +418,8 @@ def read_records(records: object) -> tuple[list[Any], tuple[str, ...]]:
         if isinstance(item, Mapping):
             items[i] = row = _normalised(item, cache, place=f"row {i + 1}")
             columns.update(dict.fromkeys(row))
+    if len(columns) > MAX_COLUMNS:
+        raise LimitError(f"records have more than {MAX_COLUMNS:,} keys (salesmath's limit)")
     return items, tuple(columns)
 
 
