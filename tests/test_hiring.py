@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from salesmath import Funnel, InvalidInputError, Team
 from salesmath.capacity import assess_capacity
+from salesmath.errors import LimitError
 from salesmath.hiring import HiringPlan, hiring_plan
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -112,8 +113,8 @@ def test_closing_the_capacity_headroom_counts_before_new_heads() -> None:
     assert (alone.hires, first.hires) == (26, 25)
     assert first.ready_to_hire is False
     # by hand: a hire's year is 31,250 × (0.25 + 0.5 + 0.75 + 6) = 234,375; 147,000 / 234,375
-    # = 0.627..., shown rounded down.
-    assert "as much as 0.62 of a new hire's 12 months (234,375)" in first.summary()
+    # = 0.627..., shown to two decimals.
+    assert "as much as 0.63 of a new hire's 12 months (234,375)" in first.summary()
     assert "don't hire yet" in first.summary()
 
 
@@ -213,11 +214,11 @@ def test_the_plan_never_proposes_fewer_hires_than_its_own_model_needs(kwargs) ->
         (9e6, {"productivity": 0}, r"productivity must be a finite number > 0, got 0"),
         (9e6, {"productivity": -1}, r"productivity must be a finite number > 0, got -1"),
         (9e6, {"ramp": [0.5, 1.2]}, r"ramp\[1\] must be in \[0, 1\], got 1.2"),
-        (9e6, {"ramp": [-0.5, 1]}, r"ramp\[0\] must be a finite number >= 0, got -0.5"),
+        (9e6, {"ramp": [-0.5, 1]}, r"ramp\[0\] must be a share in \[0, 1\] .*, got -0.5"),
         (9e6, {"ramp": [0.5, 0.75]}, r"ramp must end at full productivity \(1\)"),
         (9e6, {"ramp": []}, r"ramp must end at full productivity \(1\)"),
         (9e6, {"ramp": "0,1"}, r"ramp must be a list of shares"),
-        (9e6, {"attrition": -0.1}, r"attrition must be a finite number >= 0, got -0.1"),
+        (9e6, {"attrition": -0.1}, r"attrition must be a share in \[0, 1\] .*, got -0.1"),
         (9e6, {"attrition": "150%"}, r"attrition must be in \[0, 1\], got '150%'"),
         (9e6, {"months": 0}, r"months must be a whole number >= 1, got 0"),
         (9e6, {"max_hires_per_month": 0}, r"max_hires_per_month must be a whole number >= 1"),
@@ -233,3 +234,158 @@ def test_bad_input_is_a_clear_error(target, options, message) -> None:
 def test_a_plan_built_directly_is_validated_too() -> None:
     with pytest.raises(ValidationError, match=r"ramp must end at full productivity"):
         HiringPlan(target=1, headcount=1, productivity=1, ramp=[0.5])
+
+
+def test_a_whole_float_headcount_is_a_whole_number() -> None:
+    # one meaning of "whole" everywhere (salesmath.numbers.parse_whole): 5.0 is 5
+    assert hiring_plan(9e6, headcount=5.0, productivity=50_000, ramp=RAMP) == hiring_plan(
+        9e6, headcount=5, productivity=50_000, ramp=RAMP
+    )
+    assert (
+        hiring_plan(9e6, headcount="5", productivity=50_000, ramp=RAMP, months="12.0").hires == 13
+    )
+
+
+# -- bounded work (STYLE 10a; issue 11: months=10_000_000 and ramps of thousands of months hung) --
+
+
+def test_a_horizon_beyond_the_limit_is_a_limit_error_naming_it() -> None:
+    with pytest.raises(
+        LimitError,
+        match=r"^months must be at most 120 \(salesmath's limit on a hiring plan, ten years\), got 10000000",
+    ):
+        hiring_plan(9e6, headcount=5, productivity=50_000, ramp=RAMP, months=10_000_000)
+    with pytest.raises(ValidationError, match="months must be at most 120"):
+        HiringPlan(target=1, headcount=1, productivity=1, ramp=[1], months=121)
+
+
+def test_a_ramp_of_thousands_of_months_is_a_limit_error_naming_it() -> None:
+    ramp = [0] * 5_000 + [1]
+    with pytest.raises(
+        LimitError, match=r"^ramp must be at most 120 months long .*got 5,001 months"
+    ):
+        hiring_plan(9e6, headcount=5, productivity=50_000, ramp=ramp)
+
+
+def test_shares_finer_than_the_limit_are_a_limit_error() -> None:
+    with pytest.raises(
+        LimitError, match=r"^attrition must have a common denominator of at most 10,000"
+    ):
+        hiring_plan(9e6, headcount=5, productivity=50_000, ramp=RAMP, attrition=Fraction(1, 2**200))
+    with pytest.raises(LimitError, match=r"^ramp must have a common denominator of at most 10,000"):
+        hiring_plan(9e6, headcount=5, productivity=50_000, ramp=[Fraction(1, 10_007), 1])
+    # percentages with two decimals, thirds and twelfths are fine
+    hiring_plan(
+        9e6,
+        headcount=5,
+        productivity=50_000,
+        ramp=["25%", "1/3", "11/12", 1],
+        attrition="12.34%",
+    )
+
+
+def test_a_ramp_longer_than_the_horizon_books_its_first_months_only() -> None:
+    # by hand: a 24-month ramp rising by 1/24 a month; in a 6-month horizon a month-1 hire
+    # books 0 + 1/24 + ... + 5/24 = 15/24 of a month's productivity
+    ramp = [Fraction(i, 24) for i in range(24)] + [1]
+    plan = hiring_plan(1_000_000, headcount=1, productivity=24_000, ramp=ramp, months=6)
+    assert plan.hire_value[0] == 15_000
+
+
+def test_the_longest_plan_is_quick_and_its_json_is_valid() -> None:
+    import time
+
+    ramp = [Fraction(i, 120) for i in range(119)] + [1]
+    start = time.perf_counter()
+    plan = hiring_plan(
+        10**15,
+        headcount=5,
+        productivity=50_000,
+        ramp=ramp,
+        months=120,
+        attrition="12.34%",
+        max_hires_per_month=3,
+    )
+    text = str(plan) + plan.summary() + plan.model_dump_json()
+    assert time.perf_counter() - start < 5
+    assert plan.hires == 357  # a month-120 hire books nothing: the ramp starts at 0
+    assert not plan.reachable
+    json.loads(plan.model_dump_json(), parse_constant=lambda name: pytest.fail(name))
+    assert "nan" not in text.lower()
+    assert "inf" not in text.lower()
+
+
+def test_the_monthly_table_adds_up_to_the_bookings() -> None:
+    plan = hiring_plan(
+        9_000_000,
+        headcount=5,
+        productivity=50_000,
+        ramp=RAMP,
+        attrition="1/3",
+        max_hires_per_month=4,
+    )
+    assert sum(plan._monthly(plan.hires_by_month)) == plan.bookings
+
+
+# -- one table, numeric; one summary ---------------------------------------------------------
+
+
+def test_to_frame_has_numeric_columns() -> None:
+    from pandas.api.types import is_numeric_dtype
+
+    plan = hiring_plan(
+        600_000, headcount=2, productivity=25_000, ramp=[0.5, 1], months=4, max_hires_per_month=3
+    )
+    frame = plan.to_frame()
+    assert list(frame.index) == [1, 2, 3, 4]
+    for column in ("hires", "seats", "bookings", "cumulative"):
+        assert is_numeric_dtype(frame[column]), column
+    assert frame["bookings"].tolist() == [87_500, 162_500, 200_000, 200_000]
+    assert frame["cumulative"].iloc[-1] == 650_000
+
+
+def test_summary_is_one_paragraph() -> None:
+    plan = hiring_plan(9_000_000, headcount=5, productivity=50_000, ramp=RAMP)
+    assert plan.summary() == (
+        "Hire 13 reps (month 1: 13) to book 9,000,000 in 12 months; expected 9,175,000. "
+        "A hire starting in month 12 or later books nothing within 12 months. "
+        "Naive answer (scale the team with the target): 10 hires, booking 7,750,000 if all "
+        "start in month 1."
+    )
+
+
+def test_a_plan_from_a_team_not_ready_to_hire_says_how_the_two_fit() -> None:
+    # issue 11: `hire --team` opened with "Don't hire yet" and then recommended 25 hires
+    # without saying how the two fit.
+    model = Funnel(
+        stages=["activities", "discos", "demos", "won"],
+        rates=["1 in 50", "60%", "1/3"],
+        deal_size=25_000,
+    )
+    report = assess_capacity(Team.from_csv(EXAMPLES / "capacity_team.csv"), model)
+    ramp = [0, 0, 0, 0.25, 0.5, 0.75, 1]
+    plan = hiring_plan(9_000_000, headcount=8, productivity=31_250, ramp=ramp, capacity=report)
+    assert plan.summary() == (
+        "The capacity report says don't hire yet: closing the team's gaps adds 147,000 with no "
+        "new head, as much as 0.63 of a new hire's 12 months (234,375). "
+        "Once the gaps are closed, 9,000,000 in 12 months still needs 25 hires (month 1: 25), "
+        "expected 9,006,375; close the gaps first, or the new reps join a team that books less "
+        "than this plan assumes. "
+        "A hire starting in month 10 or later books nothing within 12 months. "
+        "Naive answer (scale the team with the target): 16 hires, booking 6,897,000 if all "
+        "start in month 1."
+    )
+    # the table says it too, under a title that counts the hires
+    notes = str(plan).splitlines()[15:]
+    assert notes[0].startswith("The capacity report says don't hire yet")
+    assert notes[1].startswith("Once the gaps are closed, 9,000,000 in 12 months still needs 25")
+
+
+def test_a_team_ready_to_hire_gets_the_plain_plan() -> None:
+    model = Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    ready = assess_capacity(
+        Team.from_records([{"rep": "a", "demos": 9, "won": 3, "bookings": 30_000}]), model
+    )
+    plan = hiring_plan(1_000_000, headcount=1, productivity=10_000, ramp=[1], capacity=ready)
+    assert plan.ready_to_hire is True
+    assert plan.summary().startswith("Hire 8 reps (month 1: 8) to book 1,000,000 in 12 months")

@@ -1,39 +1,55 @@
-"""Capacity before hiring: check that a team works at the model's assumptions.
+"""Capacity before hiring: check that a team works at the funnel's assumptions.
 
 The rule from "capacity before hiring" (``capacity-before-hiring.txt`` in the
 reference material): if actual metrics are below the model's assumptions for
 more than 25% of reps, the team has unused capacity and more reps will not
 add sales — improve efficiency first; and check that one or two superstar
 reps are not masking everyone else.  :func:`assess_capacity` turns that into
-a :class:`CapacityReport`; :func:`check_benchmarks` checks the reference's
-rules of thumb per role (:data:`DEFAULT_BENCHMARKS`).
+a :class:`CapacityReport`.  The reference's rules of thumb per role live in
+:mod:`salesmath.benchmarks` (re-exported here for old imports).
 
 Bookings follow a multiplicative model: top-stage volume × each conversion
 × deal size.  The factors of a rep who won deals multiply back to exactly
 what they booked, so "what if this rep closed their gaps" is exact arithmetic.
+
+Every count is what was logged: an open deal counts as not won, so a team
+measured mid-quarter looks below its model until its deals close.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import Any, Final, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
-
-from salesmath._table import Column, Table, TabularModel, plain
-from salesmath.errors import InvalidInputError
-from salesmath.funnel import Funnel
-from salesmath.rates import (
-    Amount,
-    PositiveAmount,
-    format_amount,
-    format_exact,
-    format_rate,
-    parse_amount,
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    computed_field,
+    field_validator,
+    model_validator,
 )
+
+from salesmath._format import format_amount, format_exact, format_percent
+from salesmath._stages import conversion_name, split_conversion
+from salesmath._table import Column, Table, TabularModel
+from salesmath.benchmarks import (
+    BenchmarkCheck,
+    BenchmarkReport,
+    RateCell,
+    RoleBenchmark,
+    check_benchmarks,
+    check_team,
+    default_benchmarks,
+    format_cell_rate,
+)
+from salesmath.errors import InvalidInputError, SalesmathError
+from salesmath.funnel import Funnel
+from salesmath.numbers import Amount, PositiveAmount, Share, parse_share
 from salesmath.team import RepStats, Team
 
 __all__ = [
@@ -51,38 +67,43 @@ __all__ = [
 
 DEAL_SIZE: Final = "deal_size"
 
-
-def _percent(share: Fraction) -> str:
-    """Write a share as a whole percentage, rounded half up (3/8 → "38%")."""
-    return f"{math.floor(share * 100 + Fraction(1, 2))}%"
+M = TypeVar("M", bound=BaseModel)
 
 
-def _number(value: object, *, what: str) -> Fraction:
-    """Read an amount >= 0 that may also be written as a percentage ("5%")."""
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return parse_amount(value.strip()[:-1], what=what) / 100
-        except InvalidInputError:
-            raise InvalidInputError(f"{what} must be a finite number >= 0, got {value!r}") from None
-    return parse_amount(value, what=what)
+DEFAULT_BENCHMARKS: tuple[RoleBenchmark, ...]
+"""The reference's rules of thumb (see :mod:`salesmath.benchmarks`), built on first use."""
 
 
-def _share(value: object, *, what: str, below_one: bool = False) -> Fraction:
-    """Read a share in [0, 1] (or [0, 1) when `below_one`): a number or a percentage."""
-    share = _number(value, what=what)
-    if share > 1 or (below_one and share == 1):
-        bounds = "[0, 1)" if below_one else "[0, 1]"
-        raise InvalidInputError(f"{what} must be in {bounds}, got {value!r} — write 5% as 0.05")
-    return share
+def __getattr__(name: str) -> tuple[RoleBenchmark, ...]:
+    if name == "DEFAULT_BENCHMARKS":
+        return default_benchmarks()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _check_stages(team: Team, assumptions: Funnel) -> None:
+def _construct(model: type[M], /, **fields: Any) -> M:
+    """Make `model` from `fields`; raise the first salesmath error itself, not wrapped.
+
+    The model reads and checks every field once; a free function that builds
+    it raises the same one-line error (``InvalidInputError``, ``LimitError``)
+    that a reader raises, rather than pydantic's wrapper around it.
+    """
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            cause = error.get("ctx", {}).get("error")
+            if isinstance(cause, SalesmathError):
+                raise cause from None
+        raise
+
+
+def _check_stages(team: Team, funnel: Funnel) -> None:
     if not team.reps:
         raise InvalidInputError("team has no reps; a capacity check needs at least one rep")
-    if tuple(team.stages) != tuple(assumptions.stages):
+    if tuple(team.stages) != tuple(funnel.stages):
         raise InvalidInputError(
-            f"team stages {list(team.stages)} differ from the assumptions' stages "
-            f"{list(assumptions.stages)}; give both the same stage names, top to bottom"
+            f"team stages {list(team.stages)} differ from the funnel's stages "
+            f"{list(funnel.stages)}; give both the same stage names, top to bottom"
         )
 
 
@@ -108,7 +129,7 @@ class Shortfall(BaseModel):
     Fraction(16000, 1)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     factor: str
     actual: Amount
@@ -122,7 +143,7 @@ class RepCapacity(BaseModel):
     for an example.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     rep: str
     bookings: Amount
@@ -131,7 +152,11 @@ class RepCapacity(BaseModel):
 
 
 class Recommendation(BaseModel):
-    """What to fix instead of hiring, for one factor.
+    """Where to look instead of hiring, for one factor.
+
+    `action` is worded as a hypothesis the counts support, not a diagnosis:
+    counts and bookings cannot tell, for example, a product mix from a price
+    gap in deal size.
 
     Examples
     --------
@@ -142,9 +167,11 @@ class Recommendation(BaseModel):
     >>> fix = assess_capacity(team, model).recommendations[0]
     >>> fix.factor, fix.reps, fix.gain  # 12 demos × 1/3 × 8,000 = 32,000 instead of 24,000
     ('demos_to_won', ('bo',), Fraction(8000, 1))
+    >>> fix.action
+    'the close rate (demos to won) is the gap; check deal quality vs closing skill in the lost deals, then coach closing before hiring more closers'
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     factor: str
     reps: tuple[str, ...] = Field(description="the reps below the model on this factor")
@@ -188,7 +215,14 @@ class _Factors:
 
 
 class CapacityReport(TabularModel):
-    """Whether a team works at the model's assumptions.  Made by :func:`assess_capacity`.
+    """Whether a team works at the funnel's assumptions.  Made by :func:`assess_capacity`.
+
+    The table has one row per rep and factor the rep is below on, the rep
+    named on every row, with raw numbers (``to_frame()`` is numeric): the
+    rep's actual value, the model's, and the bookings the rep would gain by
+    closing that gap alone (closing all of a rep's gaps gains more than the
+    sum: the factors multiply).  :meth:`summary` (also :attr:`verdict`)
+    says in one paragraph whether to hire and where to look first.
 
     Examples
     --------
@@ -203,46 +237,73 @@ class CapacityReport(TabularModel):
     CapacityReport(reps=2, underutilized=['bo'], share_below=0.5, masking_reps=[], headroom=40000/3, ready_to_hire=False)
     >>> print(report)
     Capacity against the model: 1 of 2 reps (50%) below (limit 25%)
-    rep  below on      actual        model    gain
-    ---  ------------  ------  -----------  ------
-    bo   demos_to_won     20%  1/3 (33.3%)  13,333
-    Don't hire yet: 1 of 2 reps (50%) are below the model (limit 25%); closing their gaps adds 13,333.
-    Fix first: demos_to_won (bo): coach and train closing before hiring more closers (+13,333).
+    rep  below on             actual        model       gain
+    ---  ------------  -------------  -----------  ---------
+    bo   demos_to_won  2 of 10 (20%)  1/3 (33.3%)  13,333.33
+    Don't hire yet: 1 of 2 reps (50%) are below the model (limit 25%); closing their gaps adds 13,333.33.
+    Look first at demos_to_won (bo, +13,333.33): the close rate (demos to won) is the gap; check deal quality vs closing skill in the lost deals, then coach closing before hiring more closers.
     """
 
     team: Team
-    assumptions: Funnel
+    funnel: Funnel = Field(description="the model: the funnel the plan assumes")
     quota: PositiveAmount | None = Field(
         default=None, description="quota of a rep without one of their own"
     )
-    tolerance: Amount = Field(
+    tolerance: Share = Field(
         default=Fraction(0), description="a rep is below when actual < assumed × (1 − tolerance)"
     )
-    max_share_below: Amount = Field(
+    max_share_below: Share = Field(
         default=Fraction(1, 4), description="the largest share of reps below that allows hiring"
     )
 
-    @field_validator("tolerance")
+    @model_validator(mode="before")
     @classmethod
-    def _check_tolerance(cls, value: Fraction) -> Fraction:
-        return _share(value, what="tolerance", below_one=True)
+    def _old_names(cls, data: Any) -> Any:
+        """Take ``assumptions``, the funnel's old name, for ``funnel``."""
+        if isinstance(data, Mapping) and "assumptions" in data:
+            if "funnel" in data:
+                raise InvalidInputError(
+                    "give the funnel once: funnel= (assumptions= is its old name), not both"
+                )
+            data = {("funnel" if key == "assumptions" else key): v for key, v in data.items()}
+        return data
 
-    @field_validator("max_share_below")
+    @field_validator("team", mode="before")
     @classmethod
-    def _check_max_share(cls, value: Fraction) -> Fraction:
-        return _share(value, what="max_share_below")
+    def _read_team(cls, value: Any) -> Any:
+        return value if isinstance(value, Mapping) else check_team(value)
+
+    @field_validator("funnel", mode="before")
+    @classmethod
+    def _read_funnel(cls, value: Any) -> Any:
+        if isinstance(value, Funnel | Mapping):
+            return value
+        raise InvalidInputError(
+            "funnel must be a Funnel, the model the plan assumes "
+            f"(Funnel(stages=..., rates=..., deal_size=...)), got {value!r}"[:300]
+        )
+
+    @field_validator("tolerance", mode="before")
+    @classmethod
+    def _read_tolerance(cls, value: Any) -> Fraction:
+        return parse_share(value, what="tolerance", below_one=True)
 
     @model_validator(mode="after")
     def _check_team(self) -> CapacityReport:
-        _check_stages(self.team, self.assumptions)
+        _check_stages(self.team, self.funnel)
         return self
+
+    @property
+    def assumptions(self) -> Funnel:
+        """The funnel (its old name)."""
+        return self.funnel
 
     # -- per rep ---------------------------------------------------------------
 
     @cached_property
     def _assumed(self) -> dict[str, Fraction]:
         """The model's conversions and deal size, by factor name."""
-        funnel = self.assumptions
+        funnel = self.funnel
         return {
             **dict(zip(funnel.conversions, funnel.rates, strict=True)),
             DEAL_SIZE: funnel.deal_size,
@@ -250,7 +311,7 @@ class CapacityReport(TabularModel):
 
     @cached_property
     def _factors(self) -> dict[str, _Factors]:
-        funnel = self.assumptions
+        funnel = self.funnel
         assumed = self._assumed
         keep = 1 - self.tolerance
         top = funnel.stages[0]
@@ -308,10 +369,11 @@ class CapacityReport(TabularModel):
     def _pooled(self, stars: Sequence[str] = ()) -> dict[str, tuple[Fraction, Fraction]]:
         """Per factor, the team's pooled actual and assumed value, without `stars`.
 
-        Conversions and deal size are pooled over the reps (``Team.total``);
-        volume is the top-stage count of the reps with a quota against the
-        total their quotas need.  A factor that does not exist for the
-        group (no volume at a stage, no deals) is left out.
+        Conversions (each a :class:`RateCell` that remembers its counts) and
+        deal size are pooled over the reps; volume is the top-stage count of
+        the reps with a quota against the total their quotas need.  A factor
+        that does not exist for the group (no volume at a stage, no deals) is
+        left out.
         """
         team = self.team.without(stars) if stars else self.team
         pooled: dict[str, tuple[Fraction, Fraction]] = {}
@@ -324,12 +386,16 @@ class CapacityReport(TabularModel):
                 r.counts[top] for r in team.reps if self._factors[r.rep].required is not None
             )
             pooled[top] = (Fraction(actual), sum((f.assumed[top] for f in known), Fraction(0)))
-        total = team.total()
         assumed = self._assumed
-        values = {**total.conversions, DEAL_SIZE: total.deal_size}
-        for name, value in values.items():
-            if value is not None:
-                pooled[name] = (value, assumed[name])
+        totals = {stage: sum(r.counts[stage] for r in team.reps) for stage in team.stages}
+        for upper, lower in itertools.pairwise(team.stages):
+            if totals[upper]:
+                name = conversion_name(upper, lower)
+                pooled[name] = (RateCell.of(totals[lower], totals[upper]), assumed[name])
+        won = totals[team.stages[-1]]
+        if won:
+            bookings = sum((r.bookings for r in team.reps), Fraction(0))
+            pooled[DEAL_SIZE] = (bookings / won, assumed[DEAL_SIZE])
         return pooled
 
     def _pooled_below(self, stars: Sequence[str] = ()) -> dict[str, bool]:
@@ -356,9 +422,9 @@ class CapacityReport(TabularModel):
     def masking_reps(self) -> tuple[str, ...]:
         """The fewest top reps by bookings (one or two) who mask the rest.
 
-        Without them, a team-pooled metric that meets the model would fall
-        below it.  Stars are looked for only while the rest outnumber them
-        (one star in 3 or more reps, two in 5 or more).
+        Without them, a team-pooled metric that meets the model (within the
+        tolerance) would fall below it.  Stars are looked for only while the
+        rest outnumber them (one star in 3 or more reps, two in 5 or more).
         """
         return self._masking[0]
 
@@ -377,17 +443,14 @@ class CapacityReport(TabularModel):
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def recommendations(self) -> tuple[Recommendation, ...]:
-        """What to fix instead of hiring, one per factor with reps below, largest gain first."""
-        order = [self.assumptions.stages[0], *self._assumed]
+        """Where to look instead of hiring, one per factor with reps below, largest gain first."""
+        order = [self.funnel.stages[0], *self._assumed]
         recommendations = []
         for factor in order:
             reps = [r.rep for r in self.underutilized if factor in self._factors[r.rep].short]
             if not reps:
                 continue
-            gain = sum(
-                (self._factors[r].modeled([factor]) - self._factors[r].modeled() for r in reps),
-                Fraction(0),
-            )
+            gain = sum((self._gain_alone(r, factor) for r in reps), Fraction(0))
             recommendations.append(
                 Recommendation(
                     factor=factor, reps=tuple(sorted(reps)), gain=gain, action=self._action(factor)
@@ -395,93 +458,159 @@ class CapacityReport(TabularModel):
             )
         return tuple(sorted(recommendations, key=lambda r: (-r.gain, order.index(r.factor))))
 
+    def _gain_alone(self, rep: str, factor: str) -> Fraction:
+        """Bookings `rep` gains by closing the gap on `factor` alone."""
+        factors = self._factors[rep]
+        return factors.modeled([factor]) - factors.modeled()
+
     def _action(self, factor: str) -> str:
-        stages = self.assumptions.stages
+        """Return the hypothesis the counts support for `factor`, and where to check it."""
+        stages = self.funnel.stages
         if factor == stages[0]:
             return (
-                f"raise {stages[0]} to what quota needs before adding reps: more leads from "
-                "marketing for inbound reps, a power dialer or sales-acceleration tool for outbound"
+                f"volume is the gap: fewer {factor} than quota needs; check whether leads "
+                "(inbound: more from marketing) or outreach capacity (outbound: a power dialer "
+                "or sales-acceleration tool) is short before adding reps"
             )
         if factor == DEAL_SIZE:
-            return "coach deal size: qualify larger accounts, hold price, sell the full package"
-        if factor == self.assumptions.conversions[-1]:
-            return "coach and train closing before hiring more closers"
-        upper, lower = stages[self.assumptions.conversions.index(factor) :][:2]
-        return f"coach the step from {upper} to {lower} (qualification, call and demo skills)"
+            return (
+                "deal size is the gap; check mix vs price (smaller accounts or products, or "
+                "deeper discounts) before coaching either: the counts cannot tell them apart"
+            )
+        upper, lower = split_conversion(factor, stages) or (factor, factor)
+        if lower == stages[-1]:
+            return (
+                f"the close rate ({upper} to {lower}) is the gap; check deal quality vs "
+                "closing skill in the lost deals, then coach closing before hiring more closers"
+            )
+        return (
+            f"the step from {upper} to {lower} is the gap; check lead quality vs call and "
+            "demo skills before coaching the step"
+        )
 
     # -- reading ---------------------------------------------------------------
 
-    @computed_field  # type: ignore[prop-decorator]
-    @cached_property
-    def verdict(self) -> str:
-        """One plain-language sentence: hire or not, and why."""
-        n, k = len(self.team.reps), len(self.underutilized)
-        below = f"{k} of {n} reps ({_percent(self.share_below)}) are below the model"
-        limit = f"limit {_percent(self.max_share_below)}"
-        gain = ""
-        if self.headroom:
-            gain = f"; closing their gaps adds {_money(self.headroom)}"
-            quotas = [q for r in self.team.reps if (q := r.quota or self.quota) is not None]
-            if quotas:
-                mean = sum(quotas, Fraction(0)) / len(quotas)
-                gain += (
-                    f" — {_ratio(self.headroom / mean)} of an average rep's quota ({_money(mean)})"
+    def _cell(self, factor: str, value: Fraction, rep: RepStats | None = None) -> Fraction:
+        """Return a factor's value for a table or a sentence: a rate as a :class:`RateCell`."""
+        pair = split_conversion(factor, self.funnel.stages)
+        if pair is None or isinstance(value, RateCell):
+            return value
+        if rep is not None:
+            upper, lower = pair
+            return RateCell.of(rep.counts[lower], rep.counts[upper])
+        return RateCell(value)
+
+    def _show(self, factor: str, value: Fraction) -> str:
+        return format_cell_rate(self._cell(factor, value))
+
+    def _headroom_text(self) -> str:
+        if not self.headroom:
+            return ""
+        text = f"; closing their gaps adds {format_amount(self.headroom)}"
+        reps = self.team.reps
+        quotas = [q for r in reps if (q := r.quota or self.quota) is not None]
+        if quotas:
+            mean = sum(quotas, Fraction(0)) / len(quotas)
+            whose = (
+                "an average rep's quota"
+                if len(quotas) == len(reps)
+                else f"the average quota of the {len(quotas)} of {len(reps)} reps who have one"
+            )
+            text += f" — {format_amount(self.headroom / mean)} of {whose} ({format_amount(mean)})"
+        return text
+
+    def _masking_text(self) -> str:
+        stars = " and ".join(self.masking_reps)
+        with_stars, without = self._pooled(), self._pooled(self.masking_reps)
+        keep = 1 - self.tolerance
+        parts = []
+        for name in self.masked_factors:
+            actual, assumed = without[name]
+            line = f"the model's {self._show(name, assumed)}"
+            if self.tolerance:
+                line = (
+                    f"the line of {self._show(name, assumed * keep)} ({line} less the "
+                    f"{format_percent(self.tolerance)} tolerance)"
                 )
+            parts.append(
+                f"{name} falls from {self._show(name, with_stars[name][0])} to "
+                f"{self._show(name, actual)}, below {line}"
+            )
+        verb = "masks" if len(self.masking_reps) == 1 else "mask"
+        return f"{stars} {verb} the rest: without {stars} the pooled {', '.join(parts)}"
+
+    def _verdict(self) -> str:
+        """One sentence: hire or not, and why."""
+        n, k = len(self.team.reps), len(self.underutilized)
+        below = f"{k} of {n} reps ({format_percent(self.share_below)}) are below the model"
+        limit = f"limit {format_percent(self.max_share_below)}"
+        gain = self._headroom_text()
         if self.ready_to_hire:
             return f"Ready to hire: {below}, within the {limit}, and no star masks the rest{gain}."
         reasons = []
         if self.share_below > self.max_share_below:
             reasons.append(f"{below} ({limit}){gain}")
         if self.masking_reps:
-            stars = " and ".join(self.masking_reps)
-            without = self._pooled(self.masking_reps)
-            masked = ", ".join(
-                f"{name} falls to {self._show(name, without[name][0])}, "
-                f"below {self._show(name, without[name][1])}"
-                for name in self.masked_factors
-            )
-            verb = "masks" if len(self.masking_reps) == 1 else "mask"
-            reasons.append(f"{stars} {verb} the rest: without {stars} the pooled {masked}")
+            reasons.append(self._masking_text())
         return "Don't hire yet: " + "; and ".join(reasons) + "."
 
-    def _show(self, factor: str, value: Fraction) -> str:
-        """Write a factor's value for people: a rate as a percentage, else an amount."""
-        if factor in self.assumptions.conversions:
-            return format_rate(value) if value else "0%"
-        return format_amount(value)
-
-    def table(self) -> Table:
-        """Return one row per shortfall (rep, factor, actual, model, the rep's gain)."""
-        rows = [
-            (
-                rep.rep if i == 0 else "",
-                shortfall.factor,
-                self._show(shortfall.factor, shortfall.actual),
-                self._show(shortfall.factor, shortfall.assumed),
-                rep.gain if i == 0 else "",
-            )
-            for rep in self.underutilized
-            for i, shortfall in enumerate(rep.shortfalls)
-        ]
-        fixes = [
-            f"Fix first: {r.factor} ({', '.join(r.reps)}): {r.action} (+{_money(r.gain)})."
+    def _looks(self) -> list[str]:
+        """One sentence per recommendation."""
+        return [
+            f"Look first at {r.factor} ({', '.join(r.reps)}, +{format_amount(r.gain)}): {r.action}."
             for r in self.recommendations
         ]
+
+    def summary(self) -> str:
+        """Say in one paragraph whether to hire, why, and where to look first.
+
+        Examples
+        --------
+        >>> import salesmath as sm
+        >>> model = sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+        >>> team = sm.Team(stages=["demos", "won"], reps=[
+        ...     sm.RepStats(rep=name, counts={"demos": 9, "won": 3}, bookings=30_000)
+        ...     for name in "abcd"])
+        >>> print(assess_capacity(team, model).summary())
+        Ready to hire: 0 of 4 reps (0%) are below the model, within the limit 25%, and no star masks the rest.
+        """
+        return " ".join([self._verdict(), *self._looks()])
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def verdict(self) -> str:
+        """The :meth:`summary` (its old name)."""
+        return self.summary()
+
+    def table(self) -> Table:
+        """Return one row per rep and shortfall: actual, model, the gain of closing it alone."""
+        rows = [
+            (
+                rep.rep,
+                shortfall.factor,
+                self._cell(shortfall.factor, shortfall.actual, self.team[rep.rep]),
+                self._cell(shortfall.factor, shortfall.assumed),
+                self._gain_alone(rep.rep, shortfall.factor),
+            )
+            for rep in self.underutilized
+            for shortfall in rep.shortfalls
+        ]
         n, k = len(self.team.reps), len(self.underutilized)
+        tolerance = f", tolerance {format_percent(self.tolerance)}" if self.tolerance else ""
         return Table(
             title=(
-                f"Capacity against the model: {k} of {n} reps ({_percent(self.share_below)}) "
-                f"below (limit {_percent(self.max_share_below)})"
+                f"Capacity against the model: {k} of {n} reps ({format_percent(self.share_below)}) "
+                f"below (limit {format_percent(self.max_share_below)}{tolerance})"
             ),
             columns=(
                 Column("rep", align="left"),
                 Column("below on", align="left"),
-                Column("actual"),
-                Column("model"),
-                Column("gain", lambda v: v if isinstance(v, str) else _money(v)),
+                Column("actual", format_cell_rate),
+                Column("model", format_cell_rate),
+                Column("gain", format_amount),
             ),
             rows=rows,
-            notes=[self.verdict, *fixes],
+            notes=[self._verdict(), *self._looks()],
         )
 
     def __repr__(self) -> str:
@@ -494,47 +623,39 @@ class CapacityReport(TabularModel):
         )
 
 
-def _money(value: Fraction) -> str:
-    """Money in a sentence or table: whole units, rounded half up."""
-    return format_amount(math.floor(value + Fraction(1, 2)))
-
-
-def _ratio(value: Fraction) -> str:
-    """Write a ratio to two decimals, rounded down so that it never overstates."""
-    return f"{math.floor(value * 100) / 100:.2f}"
-
-
 def assess_capacity(
     team: Team,
-    assumptions: Funnel,
+    funnel: Funnel | None = None,
     *,
     quota: object = None,
     tolerance: object = 0.0,
     max_share_below: object = 0.25,
+    assumptions: Funnel | None = None,
 ) -> CapacityReport:
-    """Check a team against the model's assumptions before anyone is hired.
+    """Check a team against the funnel's assumptions before anyone is hired.
 
     A rep is below the model on a factor when ``actual < assumed × (1 −
     tolerance)``, exactly: a rep who won 3 of 9 demos is not below a 1/3
     close-rate assumption.  The factors are the top stage's volume (against
-    what ``assumptions.plan(quota)`` needs, with the rep's own quota or
-    `quota`; not checked for a rep with neither), each conversion
-    ``"<a>_to_<b>"`` and ``deal_size``.  A conversion out of a stage where
-    the rep logged nothing, and the deal size of no deals, do not exist and
-    are not compared.
+    what ``funnel.plan(quota)`` needs, with the rep's own quota or `quota`;
+    not checked for a rep with neither), each conversion ``"<a>_to_<b>"``
+    and ``deal_size``.  A conversion out of a stage where the rep logged
+    nothing, and the deal size of no deals, do not exist and are not
+    compared.  Every count is what was logged: an open deal counts as not won.
 
     Parameters
     ----------
     team
-        The reps' actuals, with the same stages as `assumptions`.
-    assumptions
-        The model: the funnel the plan assumes.
+        The reps' actuals, with the same stages as `funnel`.
+    funnel
+        The model: the funnel the plan assumes.  ``assumptions=`` is its old
+        name and still works as a keyword.
     quota
         Quota of a rep who has none of their own, > 0; without it, such a
         rep's volume is not checked.
     tolerance
         In [0, 1): how far below the assumption still counts as meeting it
-        (0.05 allows 5% below).
+        (0.05 or "5%" allows 5% below).
     max_share_below
         In [0, 1]: the largest share of reps below the model that still
         allows hiring (the reference's 25%).
@@ -543,13 +664,14 @@ def assess_capacity(
     -------
     CapacityReport
         ``underutilized``, ``share_below``, ``masking_reps``, ``headroom``,
-        ``ready_to_hire``, ``recommendations`` and a plain-language ``verdict``.
+        ``ready_to_hire``, ``recommendations`` and a plain-language ``summary()``.
 
     Raises
     ------
     InvalidInputError
-        If the team has no reps or other stages than `assumptions`, or an
-        option is out of range.
+        If `team` is not a Team or `funnel` not a Funnel (or both `funnel`
+        and `assumptions` are given, or neither), the team has no reps or
+        other stages than the funnel, or an option is out of range.
 
     Examples
     --------
@@ -565,276 +687,20 @@ def assess_capacity(
     >>> [(s.factor, s.actual) for r in report.underutilized for s in r.shortfalls]
     [('demos_to_won', Fraction(2, 9)), ('deal_size', Fraction(8000, 1))]
     """
-    _check_stages(team, assumptions)
-    return CapacityReport(
+    if funnel is not None and assumptions is not None:
+        raise InvalidInputError(
+            "give the funnel once: funnel= (assumptions= is its old name), not both"
+        )
+    model = funnel if funnel is not None else assumptions
+    if model is None:
+        raise InvalidInputError(
+            "assess_capacity needs the funnel the plan assumes: assess_capacity(team, funnel)"
+        )
+    return _construct(
+        CapacityReport,
         team=team,
-        assumptions=assumptions,
-        quota=None if quota is None else parse_amount(quota, what="quota", positive=True),
-        tolerance=_share(tolerance, what="tolerance", below_one=True),
-        max_share_below=_share(max_share_below, what="max_share_below"),
+        funnel=model,
+        quota=quota,
+        tolerance=tolerance,
+        max_share_below=max_share_below,
     )
-
-
-# -- role benchmarks -------------------------------------------------------------
-
-_SOURCE: Final = (
-    'capacity-before-hiring.txt, "Analyze Your Sales Capacity Utilization before Hiring"'
-)
-
-
-class RoleBenchmark(BaseModel):
-    """A rule of thumb for reps of one role, and what to do when a rep falls short.
-
-    Parameters
-    ----------
-    role
-        The reps it applies to: their ``RepStats.role``, compared without
-        regard to case or surrounding spaces.
-    metric
-        ``"volume"`` (the top stage's count), ``"close_rate"`` (the last
-        conversion), or any name ``RepStats.metric`` knows (a stage, a
-        conversion ``"<a>_to_<b>"``, ``"deal_size"``, ...).
-    minimum
-        The value a rep should reach, >= 0.
-    per
-        For a count: ``"month"`` or ``"day"`` (a working day) to compare a
-        rate of work; None compares the value as logged.
-    action
-        What to do when a rep is below, instead of hiring more of the role.
-    source
-        Where the rule comes from.
-
-    Examples
-    --------
-    >>> RoleBenchmark(role="AE", metric="close_rate", minimum="20%",
-    ...               action="coaching", source="our 2025 review").minimum
-    Fraction(1, 5)
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    role: str = Field(min_length=1)
-    metric: str = Field(min_length=1)
-    minimum: Amount
-    per: Literal["month", "day"] | None = None
-    action: str
-    source: str = ""
-
-    @field_validator("minimum", mode="before")
-    @classmethod
-    def _parse_minimum(cls, value: Any) -> Fraction:
-        return _number(value, what="minimum")
-
-    def value(
-        self, rep: RepStats, *, months: Fraction | None, days_per_month: Fraction
-    ) -> Fraction | None:
-        """Return the rep's value of this metric, per month or day when `per` says so.
-
-        Raises
-        ------
-        InvalidInputError
-            If the metric is unknown, or a rate of work is asked for without `months`.
-
-        Examples
-        --------
-        >>> rule = DEFAULT_BENCHMARKS[0]
-        >>> rep = RepStats(rep="ana", counts={"MQLs": 540, "won": 20}, bookings=1, role="inbound SDR")
-        >>> rule.value(rep, months=Fraction(3), days_per_month=Fraction(21))
-        Fraction(180, 1)
-        """
-        stages = list(rep.counts)
-        name = {"volume": stages[0], "close_rate": f"{stages[-2]}_to_{stages[-1]}"}.get(
-            self.metric, self.metric
-        )
-        if len(stages) < 2 and self.metric == "close_rate":
-            return None
-        raw = rep.metric(name)
-        if raw is None or self.per is None:
-            return None if raw is None else Fraction(raw)
-        if months is None:
-            raise InvalidInputError(
-                f"benchmark {self.metric!r} per {self.per} for role {self.role!r} needs the "
-                "months the team's counts cover: pass months=3 for a quarter of data"
-            )
-        span = months if self.per == "month" else months * days_per_month
-        return Fraction(raw) / span
-
-
-DEFAULT_BENCHMARKS: Final[tuple[RoleBenchmark, ...]] = (
-    RoleBenchmark(
-        role="inbound SDR",
-        metric="volume",
-        minimum=200,
-        per="month",
-        action="work with marketing to generate more leads before adding inbound SDRs",
-        source=_SOURCE + ": 200 marketing-qualified leads a month",
-    ),
-    RoleBenchmark(
-        role="AE",
-        metric="close_rate",
-        minimum=Fraction(1, 5),
-        action="invest in coaching and training before hiring more AEs",
-        source=_SOURCE + ": close rate of 20%",
-    ),
-    RoleBenchmark(
-        role="outbound SDR",
-        metric="volume",
-        minimum=200,
-        per="day",
-        action="invest in a sales-acceleration tool or power dialer before adding outbound SDRs",
-        source=_SOURCE + ": 200 touches a day",
-    ),
-)
-"""The reference's rules of thumb: inbound SDRs get 200 MQLs a month, AEs close
-20%, outbound SDRs make 200 touches a working day (top stage = MQLs or touches)."""
-
-
-class BenchmarkCheck(BaseModel):
-    """One rep checked against one role benchmark.
-
-    Examples
-    --------
-    >>> import salesmath as sm
-    >>> team = sm.Team(stages=["demos", "won"], reps=[
-    ...     sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE")])
-    >>> check_benchmarks(team).checks[0]
-    BenchmarkCheck(rep='bo', role='AE', metric='close_rate', value=Fraction(3, 20), minimum=Fraction(1, 5), per=None, below=True, action='invest in coaching and training before hiring more AEs')
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    rep: str
-    role: str
-    metric: str
-    value: Amount | None = Field(description="the rep's value; None when it does not exist")
-    minimum: Amount
-    per: Literal["month", "day"] | None = None
-    below: bool
-    action: str
-
-
-class BenchmarkReport(TabularModel):
-    """Reps checked against role benchmarks.  Made by :func:`check_benchmarks`.
-
-    Examples
-    --------
-    >>> import salesmath as sm
-    >>> team = sm.Team(stages=["demos", "won"], reps=[
-    ...     sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE")])
-    >>> check_benchmarks(team)
-    BenchmarkReport(checks=1, below=['bo'])
-    """
-
-    checks: tuple[BenchmarkCheck, ...]
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def below(self) -> tuple[BenchmarkCheck, ...]:
-        """The checks a rep failed."""
-        return tuple(c for c in self.checks if c.below)
-
-    def table(self) -> Table:
-        """Return one row per check."""
-
-        def per(check: BenchmarkCheck) -> str:
-            return check.metric + ("" if check.per is None else f" per {check.per}")
-
-        def show(check: BenchmarkCheck, value: Fraction | None) -> str:
-            if value is None:
-                return "—"
-            if check.metric == "close_rate" or "_to_" in check.metric:
-                return format_rate(value) if value else "0%"
-            return format_amount(value)
-
-        return Table(
-            title=f"Role benchmarks: {len(self.below)} of {len(self.checks)} checks below",
-            columns=(
-                Column("rep", align="left"),
-                Column("role", align="left"),
-                Column("metric", align="left"),
-                Column("value"),
-                Column("minimum"),
-                Column("below", plain),
-            ),
-            rows=[
-                (c.rep, c.role, per(c), show(c, c.value), show(c, c.minimum), c.below)
-                for c in self.checks
-            ],
-            notes=sorted({f"{c.role}: {c.action}." for c in self.below}),
-        )
-
-    def __repr__(self) -> str:
-        return f"BenchmarkReport(checks={len(self.checks)}, below={[c.rep for c in self.below]})"
-
-
-def check_benchmarks(
-    team: Team,
-    benchmarks: Sequence[RoleBenchmark] = DEFAULT_BENCHMARKS,
-    *,
-    months: object = None,
-    days_per_month: object = 21,
-) -> BenchmarkReport:
-    """Check each rep against the benchmarks for their role.
-
-    Parameters
-    ----------
-    team
-        The reps' actuals; a rep is checked against every benchmark whose
-        `role` matches theirs (reps without a role are not checked).
-    benchmarks
-        The rules; the reference's three by default (:data:`DEFAULT_BENCHMARKS`).
-    months
-        How many months the team's counts cover, > 0; needed by a rule
-        counted per month or per day.
-    days_per_month
-        Working days in a month, > 0, for rules counted per day.
-
-    Returns
-    -------
-    BenchmarkReport
-
-    Raises
-    ------
-    InvalidInputError
-        If `months` or `days_per_month` is not > 0, or a rule needs
-        `months` that was not given, or names an unknown metric.
-
-    Examples
-    --------
-    >>> import salesmath as sm
-    >>> team = sm.Team(stages=["MQLs", "won"], reps=[
-    ...     sm.RepStats(rep="ana", counts={"MQLs": 540, "won": 20}, bookings=1, role="inbound SDR"),
-    ...     sm.RepStats(rep="bo", counts={"MQLs": 90, "won": 30}, bookings=1, role="AE"),
-    ... ])
-    >>> print(check_benchmarks(team, months=3))
-    Role benchmarks: 1 of 2 checks below
-    rep  role         metric                  value  minimum  below
-    ---  -----------  ----------------  -----------  -------  -----
-    ana  inbound SDR  volume per month          180      200    yes
-    bo   AE           close_rate        1/3 (33.3%)      20%     no
-    inbound SDR: work with marketing to generate more leads before adding inbound SDRs.
-    """
-    span = None if months is None else parse_amount(months, what="months", positive=True)
-    days = parse_amount(days_per_month, what="days_per_month", positive=True)
-    checks = []
-    for rep in team.reps:
-        if rep.role is None:
-            continue
-        role = rep.role.strip().casefold()
-        for rule in benchmarks:
-            if rule.role.strip().casefold() != role:
-                continue
-            value = rule.value(rep, months=span, days_per_month=days)
-            checks.append(
-                BenchmarkCheck(
-                    rep=rep.rep,
-                    role=rule.role,
-                    metric=rule.metric,
-                    value=value,
-                    minimum=rule.minimum,
-                    per=rule.per,
-                    below=value is not None and value < rule.minimum,
-                    action=rule.action,
-                )
-            )
-    return BenchmarkReport(checks=tuple(checks))

@@ -7,42 +7,87 @@ who ramps from the start, and a new hire starting in month ``s`` books only
 in months ``s`` to the end of the horizon.  It proposes the fewest hires that
 reach the target, set against the naive answer "triple the target, triple
 the team", which forgets that new reps ramp.
+
+Limits
+------
+The plan is exact, so its work and the size of its numbers grow with the
+horizon and with the precision of the shares it compounds month by month.
+So that no input can stall a process or make a result too large to write
+out, :class:`~salesmath.errors.LimitError` is raised past these limits:
+
+- the horizon (`months`) and the ramp are each at most :data:`MAX_MONTHS`
+  (120, ten years) months long.  A ramp longer than the horizon is fine: a
+  hire books the ramp's first months only;
+- the ramp's shares have a common denominator of at most :data:`MAX_STEPS`
+  (10,000), and so has `attrition`: shares in steps of 0.01%, or thirds,
+  twelfths and the like, not arbitrary fractions.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any, Final
 
 from pydantic import Field, computed_field, field_validator
 
+from salesmath._format import format_amount, format_exact
 from salesmath._table import Column, Table, TabularModel
-from salesmath.capacity import CapacityReport, _money, _ratio, _share
-from salesmath.errors import InvalidInputError
-from salesmath.rates import Amount, PositiveAmount, format_exact, parse_amount
+from salesmath.capacity import CapacityReport, _construct
+from salesmath.errors import InvalidInputError, LimitError
+from salesmath.numbers import (
+    MAX_AMOUNT,
+    Amount,
+    PositiveAmount,
+    Share,
+    parse_list,
+    parse_share,
+    parse_whole,
+)
 
-__all__ = ["HiringPlan", "hiring_plan"]
+__all__ = ["MAX_MONTHS", "MAX_STEPS", "HiringPlan", "hiring_plan"]
+
+MAX_MONTHS: Final = 120
+"""The longest horizon, and the longest ramp, a hiring plan takes: ten years."""
+
+MAX_STEPS: Final = 10_000
+"""The largest common denominator of a ramp's shares, and of attrition: steps of 0.01%."""
+
+_LIMIT: Final = "salesmath's limit on a hiring plan, ten years"
 
 
-def _whole(value: object, *, what: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidInputError(f"{what} must be a whole number >= {minimum}, got {value!r}")
-    return value
+def _check_steps(shares: tuple[Fraction, ...], *, what: str, value: object) -> None:
+    """Refuse shares finer than :data:`MAX_STEPS` allows (their common denominator)."""
+    if math.lcm(*(share.denominator for share in shares)) > MAX_STEPS:
+        raise LimitError(
+            f"{what} must have a common denominator of at most {MAX_STEPS:,} (whole or "
+            f"two-decimal percentages, or thirds and twelfths; salesmath's limit on a hiring "
+            f"plan), got {value!r}"[:300]
+        )
 
 
-def _parse_ramp(value: object) -> tuple[Fraction, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+def _read_ramp(value: object) -> tuple[Fraction, ...]:
+    """Read a ramp: shares of full productivity by month since hire, ending at 1."""
+    try:
+        items = parse_list(value, what="ramp")
+    except LimitError:
+        raise
+    except InvalidInputError:
         raise InvalidInputError(
             "ramp must be a list of shares of full productivity by month since hire, "
-            f"such as [0, 0.25, 0.5, 0.75, 1], got {value!r}"
+            f"such as [0, 0.25, 0.5, 0.75, 1], got {value!r}"[:300]
+        ) from None
+    if len(items) > MAX_MONTHS:
+        raise LimitError(
+            f"ramp must be at most {MAX_MONTHS} months long ({_LIMIT}), got {len(items):,} months"
         )
-    ramp = tuple(_share(v, what=f"ramp[{i}]") for i, v in enumerate(value))
+    ramp = tuple(parse_share(v, what=f"ramp[{i}]") for i, v in enumerate(items))
+    if ramp:
+        _check_steps(ramp, what="ramp", value=value)
     if not ramp or ramp[-1] != 1:
         raise InvalidInputError(
-            f"ramp must end at full productivity (1), got {list(value)!r} — "
+            f"ramp must end at full productivity (1), got {[format_exact(r) for r in ramp]} — "
             "append 1 for the first fully productive month"
         )
     return ramp
@@ -51,12 +96,12 @@ def _parse_ramp(value: object) -> tuple[Fraction, ...]:
 def hiring_plan(
     target: object,
     *,
-    headcount: int,
+    headcount: object,
     productivity: object,
-    ramp: Sequence[object],
+    ramp: object,
     attrition: object = 0.0,
-    months: int = 12,
-    max_hires_per_month: int | None = None,
+    months: object = 12,
+    max_hires_per_month: object = None,
     capacity: CapacityReport | None = None,
 ) -> HiringPlan:
     """Plan the fewest hires that reach a bookings target within the horizon.
@@ -66,25 +111,28 @@ def hiring_plan(
     target
         Bookings to reach over the horizon, > 0 ($9M next year).
     headcount
-        Fully productive reps on the team today, >= 0.
+        Fully productive reps on the team today, a whole number >= 0.
     productivity
         Bookings of one fully productive rep per month, > 0.
     ramp
         A new rep's share of full productivity in each month since hire,
         each in [0, 1], ending at 1: ``[0, 0.25, 0.5, 0.75, 1]`` books
         nothing in the first month and is fully productive from the fifth.
+        At most :data:`MAX_MONTHS` long (it may be longer than the horizon),
+        in steps no finer than 1/:data:`MAX_STEPS`.
     attrition
         Share of reps who leave per year, in [0, 1]; each month 1/12 of it
         leaves and is backfilled at once by a new hire who ramps anew.
     months
-        The horizon in months, >= 1.
+        The horizon in months, a whole number from 1 to :data:`MAX_MONTHS` (120).
     max_hires_per_month
-        How many reps recruiting can bring on in one month; no limit by default.
+        How many reps recruiting can bring on in one month, >= 1; no limit by default.
     capacity
         A :class:`~salesmath.CapacityReport` of the current team: its
         `headroom` (bookings the team gains by closing its gaps, taken to be
         over the same length of time as the horizon) counts before any new
-        head, spread evenly over the months.
+        head, spread evenly over the months, and its answer to "ready to
+        hire?" is part of the plan's summary.
 
     Returns
     -------
@@ -100,6 +148,9 @@ def hiring_plan(
         productivity not > 0, a ramp value outside [0, 1] or the ramp not
         ending at 1, attrition outside [0, 1], or `capacity` not a
         CapacityReport.
+    LimitError
+        If `months` or the ramp is longer than :data:`MAX_MONTHS`, or the
+        ramp or attrition is finer than steps of 1/:data:`MAX_STEPS`.
 
     Examples
     --------
@@ -117,18 +168,15 @@ def hiring_plan(
             f"capacity must be a CapacityReport from assess_capacity(team, funnel), got "
             f"{type(capacity).__name__}"
         )
-    return HiringPlan(
-        target=parse_amount(target, what="target", positive=True),
-        headcount=_whole(headcount, what="headcount", minimum=0),
-        productivity=parse_amount(productivity, what="productivity", positive=True),
-        ramp=_parse_ramp(ramp),
-        attrition=_share(attrition, what="attrition"),
-        months=_whole(months, what="months", minimum=1),
-        max_hires_per_month=(
-            None
-            if max_hires_per_month is None
-            else _whole(max_hires_per_month, what="max_hires_per_month", minimum=1)
-        ),
+    return _construct(
+        HiringPlan,
+        target=target,
+        headcount=headcount,
+        productivity=productivity,
+        ramp=ramp,
+        attrition=attrition,
+        months=months,
+        max_hires_per_month=max_hires_per_month,
         headroom=Fraction(0) if capacity is None else capacity.headroom,
         ready_to_hire=None if capacity is None else capacity.ready_to_hire,
     )
@@ -136,6 +184,9 @@ def hiring_plan(
 
 class HiringPlan(TabularModel):
     """The fewest hires that reach a target, by start month.  Made by :func:`hiring_plan`.
+
+    The table has one row per month with raw numbers (``to_frame()`` is
+    numeric): hires starting, seats filled, bookings, cumulative bookings.
 
     Examples
     --------
@@ -158,16 +209,21 @@ class HiringPlan(TabularModel):
     """
 
     target: PositiveAmount = Field(description="bookings to reach over the horizon")
-    headcount: Annotated[int, Field(ge=0)] = Field(description="fully productive reps today")
+    headcount: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] = Field(
+        description="fully productive reps today"
+    )
     productivity: PositiveAmount = Field(
         description="bookings of one fully productive rep per month"
     )
-    ramp: tuple[Amount, ...] = Field(
-        description="share of full productivity by month since hire, ending at 1"
+    ramp: tuple[Share, ...] = Field(
+        description="share of full productivity by month since hire, ending at 1",
+        max_length=MAX_MONTHS,
     )
-    attrition: Amount = Field(default=Fraction(0), description="share of reps leaving per year")
-    months: Annotated[int, Field(ge=1)] = 12
-    max_hires_per_month: Annotated[int, Field(ge=1)] | None = None
+    attrition: Share = Field(default=Fraction(0), description="share of reps leaving per year")
+    months: Annotated[int, Field(ge=1, le=MAX_MONTHS)] = Field(
+        default=12, description="the horizon in months"
+    )
+    max_hires_per_month: Annotated[int, Field(ge=1, le=MAX_AMOUNT)] | None = None
     headroom: Amount = Field(
         default=Fraction(0), description="bookings gained by closing the current team's gaps"
     )
@@ -175,39 +231,69 @@ class HiringPlan(TabularModel):
         default=None, description="the capacity report's answer, when the plan started from one"
     )
 
-    @field_validator("ramp")
+    @field_validator("headcount", mode="before")
     @classmethod
-    def _check_ramp(cls, ramp: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
-        return _parse_ramp(ramp)
+    def _read_headcount(cls, value: Any) -> int:
+        return parse_whole(value, what="headcount")
 
-    @field_validator("attrition")
+    @field_validator("months", mode="before")
     @classmethod
-    def _check_attrition(cls, attrition: Fraction) -> Fraction:
-        return _share(attrition, what="attrition")
+    def _read_months(cls, value: Any) -> int:
+        return parse_whole(value, what="months", minimum=1, maximum=MAX_MONTHS, limit=_LIMIT)
+
+    @field_validator("max_hires_per_month", mode="before")
+    @classmethod
+    def _read_max_hires(cls, value: Any) -> int | None:
+        return None if value is None else parse_whole(value, what="max_hires_per_month", minimum=1)
+
+    @field_validator("attrition", mode="before")
+    @classmethod
+    def _read_attrition(cls, value: Any) -> Fraction:
+        attrition = parse_share(value, what="attrition")
+        _check_steps((attrition,), what="attrition", value=value)
+        return attrition
+
+    @field_validator("ramp", mode="before")
+    @classmethod
+    def _read_ramp(cls, value: Any) -> tuple[Fraction, ...]:
+        return _read_ramp(value)
 
     # -- the model -------------------------------------------------------------
 
     def _seat_output(self, *, ramped: bool) -> list[Fraction]:
         """Return the expected share of full productivity of one seat, by month since filled.
 
-        Each month ``attrition / 12`` of the seat's occupants leave and are
-        replaced by a new hire; tenure ``len(ramp) + 1`` stands for ramped.
+        Each month a share ``p = attrition / 12`` of the seat's occupants
+        leave and are replaced by a new hire.  In month ``j`` (from 0) the
+        first occupant is still there with probability ``(1 - p)**j``, and a
+        replacement hired ``k + 1`` months ago with probability
+        ``p (1 - p)**k``, so the output is ``(1 - p)**j × share(first, j)``
+        plus the sum over ``k < j`` of ``p (1 - p)**k × share(k)``: one pass.
         """
         leave = self.attrition / 12
+        keep = 1 - leave
         full = len(self.ramp)
         shares = (*self.ramp, Fraction(1))
-        mass = [Fraction(0)] * (full + 1)  # mass[t]: occupants in their month t + 1
-        mass[full if ramped else 0] = Fraction(1)
+        first = full if ramped else 0
         output = []
-        for _ in range(self.months):
-            output.append(sum((m * s for m, s in zip(mass, shares, strict=True)), Fraction(0)))
-            stay = [m * (1 - leave) for m in mass]
-            mass = [leave, *stay[:-2], stay[-2] + stay[-1]]
+        stay = Fraction(1)  # (1 - p)**j
+        replaced = Fraction(0)  # the replacements' output in month j
+        for j in range(self.months):
+            output.append(stay * shares[min(first + j, full)] + replaced)
+            if leave:
+                replaced += leave * stay * shares[min(j, full)]
+                stay *= keep
         return output
 
     @cached_property
     def _new_seat(self) -> list[Fraction]:
         return self._seat_output(ramped=False)
+
+    @cached_property
+    def _new_seat_scaled(self) -> tuple[list[int], int]:
+        """The new seat's output over one common denominator: whole numerators and it."""
+        denominator = math.lcm(*(share.denominator for share in self._new_seat))
+        return [s.numerator * (denominator // s.denominator) for s in self._new_seat], denominator
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
@@ -262,18 +348,36 @@ class HiringPlan(TabularModel):
         """Total new hires the plan proposes."""
         return sum(self.hires_by_month.values())
 
+    def _total(self, hires_by_month: dict[int, int]) -> Fraction:
+        """Return the expected bookings over the horizon with these hires by start month."""
+        hired = sum(
+            (count * self.hire_value[start - 1] for start, count in hires_by_month.items()),
+            Fraction(0),
+        )
+        return self.baseline + hired
+
     def _monthly(self, hires_by_month: dict[int, int]) -> list[Fraction]:
-        monthly = list(self._baseline_months)
+        """Return the expected bookings month by month with these hires by start month.
+
+        The hires' output is a convolution of hires by start month with one
+        seat's output, worked out in whole numbers over a common denominator.
+        """
+        seat, denominator = self._new_seat_scaled
+        hired = [0] * self.months
         for start, count in hires_by_month.items():
-            for k, share in enumerate(self._new_seat[: self.months - start + 1]):
-                monthly[start - 1 + k] += count * self.productivity * share
-        return monthly
+            for k, share in enumerate(seat[: self.months - start + 1]):
+                hired[start - 1 + k] += count * share
+        scale = self.productivity / denominator
+        return [
+            base + scale * extra if extra else base
+            for base, extra in zip(self._baseline_months, hired, strict=True)
+        ]
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def bookings(self) -> Amount:
         """Expected bookings over the horizon with the proposed hires."""
-        return sum(self._monthly(self.hires_by_month), Fraction(0))
+        return self._total(self.hires_by_month)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -307,67 +411,96 @@ class HiringPlan(TabularModel):
         """Expected bookings of the naive hires under this model, all starting in month 1."""
         if self.naive_hires is None:
             return None
-        return sum(self._monthly({1: self.naive_hires}), Fraction(0))
+        return self._total({1: self.naive_hires})
 
     # -- reading ---------------------------------------------------------------
 
     def summary(self) -> str:
-        """Say in plain words what the plan proposes and how the naive answer fares.
+        """Say in one paragraph what the plan proposes and how the naive answer fares.
+
+        When the plan started from a capacity report that says "don't hire
+        yet", the paragraph opens with that and says how the two fit: the
+        hires counted are what the target needs once the gaps are closed.
 
         Examples
         --------
         >>> print(hiring_plan(9_000_000, headcount=5, productivity=50_000,
         ...                   ramp=[0, 0.25, 0.5, 0.75, 1]).summary())
-        Hire 13 reps (month 1: 13) to book 9,000,000 in 12 months; expected 9,175,000.
-        A hire starting in month 12 or later books nothing within 12 months.
-        Naive answer (scale the team with the target): 10 hires, booking 7,750,000 if all start in month 1.
+        Hire 13 reps (month 1: 13) to book 9,000,000 in 12 months; expected 9,175,000. A hire starting in month 12 or later books nothing within 12 months. Naive answer (scale the team with the target): 10 hires, booking 7,750,000 if all start in month 1.
         """
-        return "\n".join(self._lines())
+        return " ".join(self._sentences())
 
-    def _lines(self) -> list[str]:
-        lines = []
+    def _worth(self) -> str:
+        """Set the headroom against what a new hire books in the horizon."""
+        first = self.hire_value[0]
+        if not first:
+            return ""
+        return (
+            f"as much as {format_amount(self.headroom / first)} of a new hire's "
+            f"{self.months} months ({format_amount(first)})"
+        )
+
+    def _main(self) -> str:
+        """Say the plan in one sentence."""
         when = ", ".join(f"month {m}: {n}" for m, n in self.hires_by_month.items())
-        if self.reachable and self.hires == 0:
-            lines.append(
-                f"No hires needed: the team books {_money(self.baseline)} "
-                f"of {_money(self.target)} in {self.months} months."
+        target, months = format_amount(self.target), f"{self.months} months"
+        if not self.reachable:
+            return (
+                f"Out of reach within {months}: the best plan books "
+                f"{format_amount(self.bookings)}, {format_amount(self.shortfall)} short of "
+                f"{target}."
             )
-        elif self.reachable:
-            lines.append(
-                f"Hire {self.hires} reps ({when}) to book {_money(self.target)} in "
-                f"{self.months} months; expected {_money(self.bookings)}."
-            )
-        else:
-            lines.append(
-                f"Out of reach within {self.months} months: the best plan books "
-                f"{_money(self.bookings)}, {_money(self.shortfall)} short of "
-                f"{_money(self.target)}."
-            )
-        if self.headroom:
-            first_year = self.hire_value[0]
-            lines.append(
-                f"Closing the team's gaps first adds {_money(self.headroom)}"
-                + (
-                    f", as much as {_ratio(self.headroom / first_year)} of a new hire's "
-                    f"{self.months} months ({_money(first_year)})."
-                    if first_year
-                    else "."
+        if self.ready_to_hire is False:
+            if self.hires == 0:
+                return (
+                    f"Once the gaps are closed, no hires are needed: the team books "
+                    f"{format_amount(self.baseline)} of {target} in {months}."
                 )
+            return (
+                f"Once the gaps are closed, {target} in {months} still needs {self.hires} "
+                f"hires ({when}), expected {format_amount(self.bookings)}; close the gaps "
+                "first, or the new reps join a team that books less than this plan assumes."
+            )
+        if self.hires == 0:
+            return (
+                f"No hires needed: the team books {format_amount(self.baseline)} "
+                f"of {target} in {months}."
+            )
+        return (
+            f"Hire {self.hires} reps ({when}) to book {target} in {months}; "
+            f"expected {format_amount(self.bookings)}."
+        )
+
+    def _sentences(self) -> list[str]:
+        sentences = []
+        if self.ready_to_hire is False:
+            gaps = ""
+            if self.headroom:
+                worth = self._worth()
+                gaps = (
+                    f": closing the team's gaps adds {format_amount(self.headroom)} with no "
+                    f"new head" + (f", {worth}" if worth else "")
+                )
+            sentences.append(f"The capacity report says don't hire yet{gaps}.")
+        sentences.append(self._main())
+        if self.headroom and self.ready_to_hire is not False:
+            worth = self._worth()
+            sentences.append(
+                f"Closing the team's gaps first adds {format_amount(self.headroom)}"
+                + (f", {worth}." if worth else ".")
             )
         idle = [month for month, value in enumerate(self.hire_value, start=1) if value == 0]
         if idle:
-            lines.append(
+            sentences.append(
                 f"A hire starting in month {idle[0]} or later books nothing within "
                 f"{self.months} months."
             )
-        if self.ready_to_hire is False:
-            lines.append("The capacity report says: don't hire yet; close the gaps first.")
         if self.naive_hires is not None and self.naive_bookings is not None:
-            lines.append(
+            sentences.append(
                 f"Naive answer (scale the team with the target): {self.naive_hires} hires, "
-                f"booking {_money(self.naive_bookings)} if all start in month 1."
+                f"booking {format_amount(self.naive_bookings)} if all start in month 1."
             )
-        return lines
+        return sentences
 
     def table(self) -> Table:
         """Return one row per month: hires starting, seats filled, bookings, cumulative."""
@@ -379,22 +512,24 @@ class HiringPlan(TabularModel):
             hires = self.hires_by_month.get(month, 0)
             seats += hires
             cumulative += booked
-            rows.append((str(month), hires, seats, booked, cumulative))
-        lines = self._lines()
+            rows.append((month, hires, seats, booked, cumulative))
+        notes = self._sentences()
+        if self.reachable and self.ready_to_hire is not False:
+            notes.remove(self._main())  # the title says it
         return Table(
             title=(
-                f"Hiring plan for {_money(self.target)} over {self.months} months: "
+                f"Hiring plan for {format_amount(self.target)} over {self.months} months: "
                 f"{self.hires} hires"
             ),
             columns=(
-                Column("month", align="left"),
+                Column("month", str, align="left"),
                 Column("hires"),
                 Column("seats"),
-                Column("bookings", _money),
-                Column("cumulative", _money),
+                Column("bookings", format_amount),
+                Column("cumulative", format_amount),
             ),
             rows=rows,
-            notes=lines if not self.reachable else lines[1:],
+            notes=notes,
         )
 
     def __repr__(self) -> str:
