@@ -815,3 +815,52 @@ def test_docs_say_an_open_deal_counts_as_not_won():
 def test_polars_frame_builds_the_same_team():
     pl = pytest.importorskip("polars")
     assert Team.from_frame(pl.DataFrame(ROWS)) == Team.from_records(ROWS)
+
+
+# -- fuzz: any input is a team or a ValueError, quickly ------------------------------------
+
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["1e999999999", "1,200", " 3 ", "12.0", "x", "", "\u200b"]),
+)
+keys = st.one_of(
+    st.sampled_from(["rep", "demos", "won", "bookings", "quota", "cycle_days", "role", "quotaa"]),
+    st.text(max_size=8),
+)
+records = st.one_of(
+    st.lists(st.dictionaries(keys, cells, max_size=8), max_size=5),
+    cells,
+    st.dictionaries(keys, cells, max_size=3),
+)
+stage_lists = st.one_of(st.none(), cells, st.lists(st.one_of(keys, cells), max_size=4))
+
+
+@settings(max_examples=300, deadline=1000, derandomize=True)
+@given(records, stage_lists)
+def test_from_records_of_anything_is_a_team_or_a_value_error(rows, stages):
+    try:
+        team = Team.from_records(rows, stages=stages)
+    except InvalidInputError as exc:  # from a loader: one line that says what is wrong
+        message = str(exc)
+    else:
+        message = "" if len(team) >= 1 else "an empty team"
+        assert message == ""
+    assert "\n" not in message
+
+
+@settings(max_examples=200, deadline=1000, derandomize=True)
+@given(st.text(max_size=200), stage_lists)
+def test_from_csv_of_any_text_is_a_team_or_an_invalid_input_error(tmp_path_factory, text, stages):
+    path = tmp_path_factory.mktemp("fuzz") / "team.csv"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        Team.from_csv(path, stages=stages)
+    except InvalidInputError as exc:
+        message = str(exc)
+    else:
+        message = ""
+    assert "Traceback" not in message
