@@ -864,3 +864,28 @@ def test_from_csv_of_any_text_is_a_team_or_an_invalid_input_error(tmp_path_facto
     else:
         message = ""
     assert "Traceback" not in message
+
+
+args = st.one_of(cells, st.lists(st.one_of(keys, cells), max_size=3), keys)
+
+
+@settings(max_examples=300, deadline=1000, derandomize=True)
+@given(
+    st.sampled_from(["getitem", "without", "without_deal", "values", "select", "metric"]),
+    args,
+    args,
+)
+def test_team_methods_on_anything_return_or_raise_a_value_error(method, first, second):
+    team = Team.from_records(ROWS, stages=["demos", "won"])
+    calls = {
+        "getitem": lambda: team[first],
+        "without": lambda: team.without(first),
+        "without_deal": lambda: team.without_deal(first, second, stages=second),
+        "values": lambda: team.values(first),
+        "select": lambda: team.select(role=first, segment=second),
+        "metric": lambda: team["Avery"].metric(first),
+    }
+    try:
+        calls[method]()
+    except ValueError as exc:  # InvalidInputError or an UnknownNameError
+        assert isinstance(exc, SalesmathError), repr(exc)  # noqa: PT017
