@@ -52,13 +52,19 @@ class Table:
     columns: Sequence[Column]
     rows: Sequence[Sequence[Any]]
     notes: Sequence[str] = field(default_factory=tuple)
+    cell_formats: Mapping[tuple[int, int], Callable[[Any], str]] = field(default_factory=dict)
+    """Formats for single cells, by (row, column): a rate shown as a percentage in a
+    column of amounts.  The value stays raw; only its text differs."""
 
     def cells(self) -> list[list[str]]:
         """Every row formatted for people."""
-        return [
+        cells = [
             [column.format(value) for column, value in zip(self.columns, row, strict=True)]
             for row in self.rows
         ]
+        for (i, j), formatter in self.cell_formats.items():
+            cells[i][j] = formatter(self.rows[i][j])
+        return cells
 
     def to_text(self) -> str:
         """Render as aligned plain text."""
@@ -114,6 +120,11 @@ class Table:
 
         records = [[raw(value) for value in row] for row in self.rows]
         frame = pd.DataFrame(records, columns=[column.name for column in self.columns])
+        for name in frame.columns[1:]:
+            values = frame[name]
+            numeric = all(v is None or isinstance(v, int | float) for v in values)
+            if values.dtype == object and numeric:  # e.g. every value missing: still numbers
+                frame[name] = pd.to_numeric(values).astype("float64")
         return frame.set_index(self.columns[0].name)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -41,7 +41,6 @@ from salesmath.numbers import Amount, parse_choice, parse_name, parse_names, par
 from salesmath.team import Team
 
 if TYPE_CHECKING:
-    import pandas as pd
     from numpy.typing import NDArray
 
 __all__ = ["SUMMARY_SHARE", "MetricRow", "ThirdsComparison", "compare_thirds"]
@@ -454,7 +453,7 @@ class ThirdsComparison(TabularModel):
         title = f"Top vs bottom third by {self.by}: {self.k} of {self.reps} reps each" + (
             "" if self.gap is None else f"; the top books {format_times(self.gap)} the bottom"
         )
-        return _MetricTable(
+        return Table(
             title=title,
             columns=(
                 Column("metric", format=str, align="left"),
@@ -468,21 +467,8 @@ class ThirdsComparison(TabularModel):
             ),
             rows=rows,
             notes=(*self.notes, *_legend(self.reps)),
-            overrides=overrides,
+            cell_formats=overrides,
         )
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the table as a pandas DataFrame, one numeric column per number (needs pandas).
-
-        A value that does not exist is a missing value (NaN), never text.
-        """
-        frame = self.table().to_frame()  # says how to install pandas when it is missing
-        import pandas as pd
-
-        for column in frame.columns:
-            if frame[column].dtype == object:
-                frame[column] = pd.to_numeric(frame[column]).astype("float64")
-        return frame
 
     def __repr__(self) -> str:
         gap = "None" if self.gap is None else f"{float(self.gap):.3g}"
@@ -490,19 +476,6 @@ class ThirdsComparison(TabularModel):
             f"ThirdsComparison(by={self.by!r}, reps={self.reps}, k={self.k}, gap={gap}, "
             f"levers={self.levers(2)})"
         )
-
-
-@dataclass(frozen=True)
-class _MetricTable(Table):
-    """A table whose cells may be formatted by row: rates as percentages in a column of amounts."""
-
-    overrides: Mapping[tuple[int, int], Callable[[Any], str]] = field(default_factory=dict)
-
-    def cells(self) -> list[list[str]]:
-        cells = super().cells()
-        for (i, j), format_cell in self.overrides.items():
-            cells[i][j] = format_cell(self.rows[i][j])
-        return cells
 
 
 def _zeroed(value: object) -> str:
