@@ -70,14 +70,15 @@ def test_check_benchmarks_flags_each_role_against_its_rule() -> None:
         ("out2", Fraction(12_599, 63), True),
         ("ae1", Fraction(1, 5), False),  # 10 of 50: exactly 20%
     ]
+    # a rate measured from the rep's counts shows them: 10 of 50
     assert str(report) == (
         "Role benchmarks: 2 of 4 checks below\n"
-        "rep   role          metric             value  minimum  below\n"
-        "----  ------------  ----------------  ------  -------  -----\n"
-        "in1   inbound SDR   volume per month     180      200    yes\n"
-        "out1  outbound SDR  volume per day       200      200     no\n"
-        "out2  outbound SDR  volume per day    199.98      200    yes\n"
-        "ae1   AE            close_rate           20%      20%     no\n"
+        "rep   role          metric                     value  minimum  below\n"
+        "----  ------------  ----------------  --------------  -------  -----\n"
+        "in1   inbound SDR   volume per month             180      200    yes\n"
+        "out1  outbound SDR  volume per day               200      200     no\n"
+        "out2  outbound SDR  volume per day            199.98      200    yes\n"
+        "ae1   AE            close_rate        10 of 50 (20%)      20%     no\n"
         "inbound SDR: work with marketing to generate more leads before adding inbound SDRs.\n"
         "outbound SDR: invest in a sales-acceleration tool or power dialer before adding "
         "outbound SDRs."
@@ -215,7 +216,11 @@ def test_a_value_that_does_not_exist_is_missing_in_the_frame_and_a_dash_in_the_t
     frame = report.to_frame()
     assert is_numeric_dtype(frame["value"])
     assert frame["value"].isna().tolist() == [True, False]
-    assert str(report).splitlines()[3] == "bo   AE    close_rate      —      20%     no"
+    assert str(report).splitlines()[3:] == [
+        "bo   AE    close_rate              —      20%     no",
+        "cy   AE    close_rate  1 of 10 (10%)      20%    yes",
+        "AE: invest in coaching and training before hiring more AEs.",
+    ]
 
 
 def test_summary_names_each_rep_below_and_what_to_do() -> None:
@@ -244,3 +249,17 @@ def test_report_round_trips_through_json() -> None:
     assert again == report
     assert str(again) == str(report)
     assert json.loads(report.model_dump_json())["checks"][3]["is_rate"] is True
+
+
+def test_a_rate_above_one_keeps_its_value_and_prints_as_a_percentage() -> None:
+    # counts need not shrink down the funnel: 15 won from 10 logged demos is 150%
+    team = Team(
+        stages=["demos", "won"],
+        reps=[RepStats(rep="bo", counts={"demos": 10, "won": 15}, bookings=15, role="AE")],
+    )
+    (check,) = check_benchmarks(team).checks
+    assert (check.value, check.observed, check.below) == (Fraction(3, 2), None, False)
+    assert (
+        str(check_benchmarks(team)).splitlines()[3]
+        == "bo   AE    close_rate   150%      20%     no"
+    )

@@ -23,10 +23,10 @@ from typing import Any, Final, Literal, overload
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from salesmath._format import NONE, format_amount, format_observed, format_rate
-from salesmath._stages import conversion_name, conversion_names
+from salesmath._stages import conversion_name, conversion_names, split_conversion
 from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.errors import InvalidInputError, UnknownMetricError
-from salesmath.numbers import Amount, parse_amount, parse_list, parse_share
+from salesmath.numbers import Amount, Observed, parse_amount, parse_list, parse_share
 from salesmath.team import RepStats, Team
 
 __all__ = [
@@ -301,7 +301,7 @@ class BenchmarkCheck(BaseModel):
     >>> team = sm.Team(stages=["demos", "won"], reps=[
     ...     sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE")])
     >>> check_benchmarks(team).checks[0]
-    BenchmarkCheck(rep='bo', role='AE', metric='close_rate', value=Fraction(3, 20), minimum=Fraction(1, 5), per=None, below=True, action='invest in coaching and training before hiring more AEs', is_rate=True)
+    BenchmarkCheck(rep='bo', role='AE', metric='close_rate', value=Fraction(3, 20), minimum=Fraction(1, 5), per=None, below=True, action='invest in coaching and training before hiring more AEs', is_rate=True, observed=Observed(3, 20))
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -315,6 +315,9 @@ class BenchmarkCheck(BaseModel):
     below: bool
     action: str
     is_rate: bool = Field(default=False, description="the metric is a conversion rate")
+    observed: Observed | None = Field(
+        default=None, description="the counts a rate was measured from, when it is a rate"
+    )
 
     @property
     def label(self) -> str:
@@ -337,7 +340,7 @@ class BenchmarkReport(TabularModel):
     >>> report
     BenchmarkReport(checks=1, below=['bo'])
     >>> print(report.summary())
-    Below their role's rule of thumb in 1 of 1 checks: bo (AE) close_rate 15%, below 20%. AE: invest in coaching and training before hiring more AEs.
+    Below their role's rule of thumb in 1 of 1 checks: bo (AE) close_rate 3 of 20 (15%), below 20%. AE: invest in coaching and training before hiring more AEs.
     """
 
     checks: tuple[BenchmarkCheck, ...]
@@ -352,8 +355,18 @@ class BenchmarkReport(TabularModel):
         return sorted({f"{c.role}: {c.action}." for c in self.below})
 
     @staticmethod
-    def _cell(check: BenchmarkCheck, value: Fraction | None) -> Fraction | None:
-        return RateCell(value) if check.is_rate and value is not None else value
+    def _value(check: BenchmarkCheck) -> Fraction | None:
+        """Return the rep's value as a cell: a rate with the counts it was measured from."""
+        seen = check.observed
+        if seen is not None:
+            return RateCell.of(seen.successes, seen.trials)
+        if check.is_rate and check.value is not None:
+            return RateCell(check.value)
+        return check.value
+
+    @staticmethod
+    def _minimum(check: BenchmarkCheck) -> Fraction:
+        return RateCell(check.minimum) if check.is_rate else check.minimum
 
     def table(self) -> Table:
         """Return one row per check: rep, role, metric, value, minimum, below."""
@@ -372,8 +385,8 @@ class BenchmarkReport(TabularModel):
                     c.rep,
                     c.role,
                     c.label,
-                    self._cell(c, c.value),
-                    self._cell(c, c.minimum),
+                    self._value(c),
+                    self._minimum(c),
                     c.below,
                 )
                 for c in self.checks
@@ -398,8 +411,8 @@ class BenchmarkReport(TabularModel):
         if not k:
             return f"All {n} checks meet their role's rule of thumb."
         reps = "; ".join(
-            f"{c.rep} ({c.role}) {c.label} {format_cell_rate(self._cell(c, c.value))}, "
-            f"below {format_cell_rate(self._cell(c, c.minimum))}"
+            f"{c.rep} ({c.role}) {c.label} {format_cell_rate(self._value(c))}, "
+            f"below {format_cell_rate(self._minimum(c))}"
             for c in self.below
         )
         opening = f"Below their role's rule of thumb in {k} of {n} checks: {reps}."
@@ -499,10 +512,10 @@ def check_benchmarks(
     ... ])
     >>> print(check_benchmarks(team, span_months=3))
     Role benchmarks: 1 of 2 checks below
-    rep  role         metric                  value  minimum  below
-    ---  -----------  ----------------  -----------  -------  -----
-    ana  inbound SDR  volume per month          180      200    yes
-    bo   AE           close_rate        1/3 (33.3%)      20%     no
+    rep  role         metric                       value  minimum  below
+    ---  -----------  ----------------  ----------------  -------  -----
+    ana  inbound SDR  volume per month               180      200    yes
+    bo   AE           close_rate        30 of 90 (33.3%)      20%     no
     inbound SDR: work with marketing to generate more leads before adding inbound SDRs.
     """
     team = check_team(team)
@@ -515,13 +528,19 @@ def check_benchmarks(
     what = "months" if span_months is None else "span_months"
     span = None if given is None else parse_amount(given, what=what, positive=True)
     days = parse_amount(days_per_month, what="days_per_month", positive=True)
-    conversions = set(conversion_names(team.stages))
     checks = []
     for rep in team.reps:
         for rule in rules:
             if not rule.applies_to(rep):
                 continue
             value = rule.value(rep, span_months=span, days_per_month=days)
+            name = rule.metric_name(team.stages)
+            pair = split_conversion(name, team.stages)
+            observed = None
+            if pair is not None:  # a rate: keep the counts it was measured from
+                trials, successes = rep.counts[pair[0]], rep.counts[pair[1]]
+                if trials > 0 and successes <= trials:
+                    observed = Observed(successes, trials)
             checks.append(
                 BenchmarkCheck(
                     rep=rep.rep,
@@ -532,7 +551,8 @@ def check_benchmarks(
                     per=rule.per,
                     below=value is not None and value < rule.minimum,
                     action=rule.action,
-                    is_rate=rule.metric_name(team.stages) in conversions,
+                    is_rate=pair is not None,
+                    observed=observed,
                 )
             )
     return BenchmarkReport(checks=tuple(checks))

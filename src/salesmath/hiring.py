@@ -445,8 +445,13 @@ class HiringPlan(TabularModel):
         when = ", ".join(f"month {m}: {n}" for m, n in self.hires_by_month.items())
         target, months = format_amount(self.target), f"{self.months} months"
         if not self.reachable:
+            opening = (
+                "Even once the gaps are closed, the target is out of reach"
+                if self.ready_to_hire is False
+                else "Out of reach"
+            )
             return (
-                f"Out of reach within {months}: the best plan books "
+                f"{opening} within {months}: the best plan books "
                 f"{format_amount(self.bookings)}, {format_amount(self.shortfall)} short of "
                 f"{target}."
             )
