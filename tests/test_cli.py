@@ -338,11 +338,11 @@ def test_compare_enterprise_team(capsys):
     status, out, err = run(capsys, "compare", str(EXAMPLES / "enterprise_team.csv"))
     assert status == 0, err
     assert out.startswith(
-        "Top vs bottom third by bookings: 4 of 12 reps each; the top books 4.2× the bottom\n"
+        "Top vs bottom third by bookings: 4 of 12 reps each; the top books 4.21× the bottom\n"
     )
     assert out.rstrip().endswith(
-        "Top third (4 reps by bookings) books 4.2× the bottom third; "
-        "deal size explains 58% of the gap and the demos-to-won rate 42%."
+        "Top third (4 reps by bookings) books 4.21× the bottom third; "
+        "deal size explains 57.6% of the gap and the demos-to-won rate 42.4%."
     )
 
 

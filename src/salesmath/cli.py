@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from salesmath import __version__
 from salesmath.errors import ConfigError, InvalidInputError, SalesmathError, describe_error
+from salesmath.io import read_config
 
 if TYPE_CHECKING:
     from salesmath._table import TabularModel
@@ -32,13 +33,6 @@ Handler = Callable[[argparse.Namespace], str]
 
 PLAN_KEYS = ("quota", "rounding", "confidence", "funnel")
 """The top-level keys of a plan config (``plan``, and the model of ``capacity``/``hire``)."""
-
-
-def read_config(path: str, *, allowed: Sequence[str]) -> dict[str, Any]:
-    """Read a TOML or JSON config file; see :func:`salesmath.io.read_config`."""
-    from salesmath.io import read_config as read
-
-    return read(path, allowed=allowed)
 
 
 def _split(text: str) -> list[str]:

@@ -72,6 +72,7 @@ __all__ = [
     "MAX_BITS",
     "MAX_EXPONENT",
     "MAX_ITEMS",
+    "MAX_NAME",
     "MAX_TEXT",
     "MIN_RATE",
     "Amount",
@@ -107,6 +108,8 @@ MAX_BITS: Final = 256
 """The most bits an exact number's numerator or denominator may have."""
 MAX_ITEMS: Final = 10_000_000
 """The most items a list argument may have."""
+MAX_NAME: Final = 200
+"""The most characters a name (a stage, a rep, a column) may have."""
 
 _DECIMAL: Final = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DECIMAL_RE: Final = re.compile(_DECIMAL)
@@ -532,12 +535,14 @@ def parse_name(value: object, *, what: str) -> str:
     """
     if not isinstance(value, str):
         raise InvalidInputError(f"{what} must be a name (text), got {_short(value)}")
+    if len(value) > 4 * MAX_NAME:  # refuse before the work of normalising it
+        raise LimitError(f"{what} must be at most {MAX_NAME} characters, got {len(value):,}")
     text = unicodedata.normalize("NFC", value)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
     if not text:
         raise InvalidInputError(f"{what} must be a non-empty name, got {_short(value)}")
-    if len(text) > 200:
-        raise LimitError(f"{what} must be at most 200 characters, got {len(text)}")
+    if len(text) > MAX_NAME:
+        raise LimitError(f"{what} must be at most {MAX_NAME} characters, got {len(text):,}")
     return text
 
 
