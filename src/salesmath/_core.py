@@ -17,7 +17,14 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-__all__ = ["ceil_div", "deals_needed", "mul", "required_counts", "spread"]
+__all__ = [
+    "ceil_div",
+    "deals_needed",
+    "mul",
+    "plan_rows",
+    "required_counts",
+    "spread",
+]
 
 Int: TypeAlias = Any
 """An ``int``, or a numpy integer (or object) array of them: every kernel takes either."""
@@ -153,3 +160,176 @@ def spread(total: Int, periods: int) -> Any:
     k = np.arange(periods + 1, dtype=np.int64)
     done = ceil_div(mul(k, total), periods)
     return np.diff(np.asarray(done))
+
+
+# -- many plans at once ------------------------------------------------------------------
+
+
+def _fits(value: int) -> bool:
+    """Whether a Python int is small enough for the int64 fast path (below 2**62)."""
+    return -_INT64_SAFE < value < _INT64_SAFE
+
+
+def _guarded_product(a: Int, b: Int, unsafe: Any, fill: int) -> tuple[Int, Any]:
+    """Multiply nonnegative `a` and `b` (int64 arrays or small ints) where int64 holds it.
+
+    Returns the product and the rows where it might not fit in int64 (kept
+    below 2**62 so that a following ``a + b - 1`` cannot wrap either); those
+    rows hold `fill` instead, and are added to `unsafe` (None: no row yet).
+    """
+    if not isinstance(a, np.ndarray) and not isinstance(b, np.ndarray):
+        product = a * b
+        if _fits(product):
+            return product, unsafe
+        return fill, True  # every row: the caller works all of them out exactly
+    if not isinstance(a, np.ndarray):
+        a, b = b, a
+    if not isinstance(b, np.ndarray):
+        if b == 1:
+            return a, unsafe  # the same array: the caller copies before writing to it
+        if b == 0 or len(a) == 0:
+            return a * b, unsafe
+        limit = (_INT64_SAFE - 1) // b
+        if int(a.max()) <= limit:
+            return a * b, unsafe
+        over = a > limit
+        return np.where(over, fill, a * np.where(over, 0, b)), _union(unsafe, over)
+    if len(a) == 0 or int(a.max()) * int(b.max()) < _INT64_SAFE:
+        return a * b, unsafe
+    over = a.astype(np.float64) * b.astype(np.float64) >= 2.0**61  # a margin for rounding
+    product = np.where(over, 0, a) * np.where(over, 0, b)
+    return np.where(over, fill, product), _union(unsafe, over)
+
+
+def _union(unsafe: Any, over: Any) -> Any:
+    if unsafe is None:
+        return over
+    if unsafe is True:
+        return True
+    return unsafe | over
+
+
+def _ceil_div_rows(a: Int, b: Int, *, owned: bool) -> Int:
+    """``ceil(a / b)`` for ``a >= 0`` and ``b >= 1`` below 2**62: ``(a + b - 1) // b``.
+
+    With `owned`, `a` is a fresh array that may be overwritten (no new array).
+    """
+    if not isinstance(a, np.ndarray):
+        return (a + (b - 1)) // b
+    if not isinstance(b, np.ndarray) and b == 1:
+        return a if owned else a.copy()
+    if owned:
+        np.add(a, b - 1, out=a)
+        return np.floor_divide(a, b, out=a)
+    return (a + (b - 1)) // b
+
+
+def plan_rows(
+    quota_num: Int,
+    quota_den: Int,
+    size_num: Int,
+    size_den: Int,
+    rate_nums: Sequence[Int],
+    rate_dens: Sequence[Int],
+    rows: int,
+) -> list[Any]:
+    """Return the whole count each stage needs, top to bottom, for many plans at once.
+
+    Every argument is a numpy int64 array with one value per row, or one
+    Python int for every row; numbers are nonnegative, denominators and
+    rate numerators positive.  Each row gets exactly what
+    :func:`deals_needed` and :func:`required_counts` give for it alone.
+
+    Parameters
+    ----------
+    quota_num, quota_den, size_num, size_den
+        The quotas and deal sizes as numerators and denominators.
+    rate_nums, rate_dens
+        Each rate as numerators and denominators, top to bottom.
+    rows
+        How many plans.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array per stage, top to bottom: int64, or object (Python ints)
+        for a stage where some count does not fit in int64.
+
+    Notes
+    -----
+    The formulas of :func:`deals_needed` and :func:`required_counts`:
+    ``deals = ceil(qn · sd / (qd · sn))``, then from the bottom up
+    ``c[i] = ceil(c[i + 1] · den[i] / num[i])``, with ``ceil(a / b)`` as
+    ``(a + b - 1) // b`` for ``a >= 0``, ``b >= 1``.  Each product is worked
+    out in int64 where both factors' magnitudes show it stays below 2**62;
+    rows where some product might not are set aside and worked out again
+    with Python integers, by :func:`deals_needed` and :func:`required_counts`
+    themselves, so no row ever wraps around.
+
+    Examples
+    --------
+    Quotas of 250,000 and 21,000 at 84,000 and 1,000 a deal, one at "1 in 50", 60%, 1/3:
+
+    >>> counts = plan_rows(np.array([250_000, 21_000]), 1, np.array([84_000, 1_000]), 1,
+    ...                    [1, 3, np.array([1, 7])], [50, 5, np.array([3, 20])], 2)
+    >>> [c.tolist() for c in counts]
+    [[750, 5000], [15, 100], [9, 60], [3, 21]]
+
+    A row whose counts leave int64 gets exact Python integers:
+
+    >>> plan_rows(np.array([10**18, 1]), 1, 1, 1, [1], [10**6], 2)[0].tolist()
+    [1000000000000000000000000, 1000000]
+    """
+    values = [quota_num, quota_den, size_num, size_den, *rate_nums, *rate_dens]
+    exact_only = any(
+        (isinstance(v, np.ndarray) and v.dtype == object) or (isinstance(v, int) and not _fits(v))
+        for v in values
+    )
+    unsafe: Any = True if exact_only else None
+    columns: list[Any] = []
+    if not exact_only:
+        top, unsafe = _guarded_product(quota_num, size_den, unsafe, 0)
+        bottom, unsafe = _guarded_product(quota_den, size_num, unsafe, 1)
+        if unsafe is not True:
+            count = _ceil_div_rows(top, bottom, owned=top is not quota_num)
+            columns.append(count)
+            for num, den in zip(reversed(rate_nums), reversed(rate_dens), strict=True):
+                product, unsafe = _guarded_product(count, den, unsafe, 0)
+                if unsafe is True:
+                    break
+                count = _ceil_div_rows(product, num, owned=product is not count)
+                columns.append(count)
+    if unsafe is True:  # work every row out exactly
+        which = np.arange(rows)
+        columns = [np.zeros(rows, dtype=np.int64) for _ in range(len(rate_nums) + 1)]
+    elif unsafe is None or not unsafe.any():
+        columns = [np.broadcast_to(np.asarray(c, dtype=np.int64), (rows,)) for c in columns]
+        return [np.ascontiguousarray(c) for c in reversed(columns)]
+    else:
+        which = np.flatnonzero(unsafe)
+        columns = [np.array(np.broadcast_to(c, (rows,)), dtype=np.int64) for c in columns]
+
+    def pick(value: Int) -> Int:
+        if isinstance(value, np.ndarray):
+            return value[which].astype(object)
+        return value
+
+    exact_deals = deals_needed(
+        pick(quota_num), pick(quota_den), pick(size_num), pick(size_den)
+    )
+    exact = required_counts(
+        np.broadcast_to(np.asarray(exact_deals, dtype=object), which.shape).copy(),
+        [pick(n) for n in rate_nums],
+        [pick(d) for d in rate_dens],
+    )
+    out: list[Any] = []
+    for column, values_exact in zip(reversed(columns), exact, strict=True):
+        column_exact = np.asarray(values_exact, dtype=object)
+        if all(-(2**63) <= int(v) < 2**63 for v in column_exact.tolist()):
+            column[which] = column_exact.astype(np.int64)
+            out.append(column)
+        else:
+            wide = column.astype(object)
+            wide[which] = column_exact
+            out.append(wide)
+    return out

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import cached_property
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -37,6 +37,10 @@ from salesmath.numbers import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import NDArray
+
+    from salesmath.batch import BatchPlan
     from salesmath.plans import Projection, QuotaPlan
     from salesmath.probability import Simulation
 
@@ -372,15 +376,33 @@ class Funnel(TabularModel):
 
     # -- calculations ----------------------------------------------------------
 
+    @overload
+    def plan(  # type: ignore[overload-overlap]
+        self,
+        quota: NDArray[Any] | pd.Series[Any],
+        *,
+        rounding: Rounding = "ceil",
+        confidence: float | str | None = None,
+    ) -> BatchPlan: ...
+
+    @overload
     def plan(
-        self, quota: object, *, rounding: Rounding = "ceil", confidence: float | None = None
-    ) -> QuotaPlan:
+        self, quota: object, *, rounding: Rounding = "ceil", confidence: float | str | None = None
+    ) -> QuotaPlan: ...
+
+    def plan(
+        self, quota: object, *, rounding: Rounding = "ceil", confidence: float | str | None = None
+    ) -> QuotaPlan | BatchPlan:
         """Invert a quota into the count each stage needs.
 
         Parameters
         ----------
         quota
-            Bookings to reach, >= 0 (a quota of 0 needs nothing).
+            Bookings to reach, >= 0 (a quota of 0 needs nothing).  A numpy
+            array (or data frame column) of quotas plans every one at once
+            and returns a :class:`~salesmath.batch.BatchPlan` whose
+            ``counts[stage]`` are int64 arrays, each row equal to the plan of
+            its quota alone.
         rounding
             ``"ceil"`` (default): whole counts, each the smallest whole number
             whose expected conversion covers the stage below, starting from
@@ -395,14 +417,17 @@ class Funnel(TabularModel):
 
         Returns
         -------
-        QuotaPlan
+        QuotaPlan or BatchPlan
+            A :class:`~salesmath.QuotaPlan` for one quota, a
+            :class:`~salesmath.batch.BatchPlan` for an array of them.
 
         Raises
         ------
         InvalidInputError
-            If `quota` is negative or not a finite number, `rounding` is not
-            one of the choices, `confidence` is not a probability in (0, 1)
-            or comes with ``rounding="none"``, or no count reaches it.
+            If `quota` is negative or not a finite number (for an array: the
+            first such row, by its index), `rounding` is not one of the
+            choices, `confidence` is not a probability in (0, 1) or comes
+            with ``rounding="none"``, or no count reaches it.
 
         Examples
         --------
@@ -413,7 +438,20 @@ class Funnel(TabularModel):
         {'demos': Fraction(20, 7), 'won': 1}
         >>> funnel.plan(21_000, confidence=0.9).counts
         {'demos': 74, 'won': 21}
+        >>> import numpy as np
+        >>> funnel.plan(np.array([21_000, 1_000, 0])).counts["demos"]
+        array([60,  3,  0])
         """
+        if hasattr(quota, "__array__") and getattr(quota, "ndim", 1) != 0:
+            from salesmath import batch
+
+            mode = parse_choice(rounding, ("ceil", "none"), what="rounding")
+            if mode == "none":
+                raise InvalidInputError(
+                    "rounding='none' gives exact fractional counts for one quota at a time; "
+                    "an array of quotas plans whole counts: leave rounding out"
+                )
+            return batch.plan_funnel(self, quota, confidence=confidence)
         plans = _plans()
         amount = parse_amount(quota, what="quota")
         mode = parse_choice(rounding, ("ceil", "none"), what="rounding")
