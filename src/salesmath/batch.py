@@ -296,8 +296,8 @@ def read_amounts(values: object, *, what: str = "amount", positive: bool = False
     Returns
     -------
     tuple
-        Numerators and denominators, not necessarily in lowest terms: int64
-        arrays, or object arrays of Python ints when some row needs them.
+        Numerators and denominators in lowest terms: int64 arrays, or object
+        arrays of Python ints when some row needs them.
 
     Raises
     ------
@@ -310,7 +310,7 @@ def read_amounts(values: object, *, what: str = "amount", positive: bool = False
     --------
     >>> nums, dens = read_amounts(np.array([250_000, 7033.67, 0.35]))
     >>> nums.tolist(), dens.tolist()
-    ([250000, 703367, 35], [1, 100, 100])
+    ([250000, 703367, 7], [1, 100, 20])
     >>> read_amounts(np.array([1.0, -2.0]), what="quota")
     Traceback (most recent call last):
     ...
@@ -323,10 +323,13 @@ def read_amounts(values: object, *, what: str = "amount", positive: bool = False
 
 def _full(column: Exact, rows: int) -> Exact:
     """Both halves of an exact column as arrays of `rows` values."""
-    return tuple(  # type: ignore[return-value]
+    numerators, denominators = (
         part if isinstance(part, np.ndarray) else np.full(rows, part, dtype=np.int64)
         for part in column
     )
+    common = np.gcd(numerators, denominators)  # lowest terms, as a Fraction has them
+    common[common == 0] = 1
+    return numerators // common, denominators // common
 
 
 def read_rates(values: object, *, what: str = "rate") -> Exact:
@@ -336,7 +339,7 @@ def read_rates(values: object, *, what: str = "rate") -> Exact:
     --------
     >>> nums, dens = read_rates(np.array([0.35, 0.6, 0.12]))
     >>> nums.tolist(), dens.tolist()
-    ([35, 6, 12], [100, 10, 100])
+    ([7, 3, 3], [20, 5, 25])
     >>> read_rates(["60%", "1 in 50"])[0].tolist()
     [3, 1]
     >>> read_rates(np.array([0.5, 1.6]), what="close rate")
