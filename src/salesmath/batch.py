@@ -169,6 +169,7 @@ def _shortest_decimals(x: NDArray[np.float64]) -> tuple[Any, Any, NDArray[np.int
     hit = scaled / 100.0 == x
     if largest * 800.0 >= _TWO_53:  # spacing(x) · 100 may pass 1/8 on the largest rows
         hit &= np.spacing(x) * 100.0 <= 0.125
+        scaled = np.where(hit, scaled, 0.0)  # the rows left are read again: keep the cast in range
     numerators = scaled.astype(np.int64)
     if hit.all():
         return numerators, 100, left[0]
@@ -249,7 +250,7 @@ def _read_column(array: NDArray[Any], *, what: str, kind: Kind) -> Exact:
 
 def _patch(
     numerators: NDArray[Any],
-    denominators: NDArray[Any],
+    denominators: Any,
     array: NDArray[Any],
     rows: NDArray[np.intp],
     *,
@@ -257,6 +258,8 @@ def _patch(
     kind: Kind,
 ) -> Exact:
     """Read `rows` of `array` one by one with the scalar reader, into the two columns."""
+    if not isinstance(denominators, np.ndarray):
+        denominators = np.full(len(array), denominators, dtype=np.int64)
     values = [_parse_one(_item(array, i), what=f"{what}[{i}]", kind=kind) for i in rows.tolist()]
     nums = [v.numerator for v in values]
     dens = [v.denominator for v in values]
