@@ -40,9 +40,7 @@ rates = st.one_of(
     st.sampled_from([0.35, 0.12, 0.6, 0.02, 1 / 3, 0.1, 0.7, 1.0, 0.07, 0.29]),
     st.integers(1, 1000).map(lambda n: f"1 in {n}"),
     st.integers(1, 100).map(lambda p: f"{p}%"),
-    st.tuples(st.integers(1, 50), st.integers(1, 50)).map(
-        lambda t: Fraction(min(t), max(t))
-    ),
+    st.tuples(st.integers(1, 50), st.integers(1, 50)).map(lambda t: Fraction(min(t), max(t))),
 )
 quotas = st.one_of(
     st.integers(0, 10**9),
@@ -146,13 +144,33 @@ def test_rows_with_large_intermediate_products_fall_back_and_stay_int64():
 @pytest.mark.parametrize(
     ("values", "error", "message"),
     [
-        (np.array([1.0, np.nan]), InvalidInputError, r"quota\[1\] must be a finite number >= 0, got nan"),
-        (np.array([1.0, 2.0, -3.0]), InvalidInputError, r"quota\[2\] must be a finite number >= 0, got -3.0"),
-        (np.array([np.inf]), InvalidInputError, r"quota\[0\] must be a finite number >= 0, got inf"),
+        (
+            np.array([1.0, np.nan]),
+            InvalidInputError,
+            r"quota\[1\] must be a finite number >= 0, got nan",
+        ),
+        (
+            np.array([1.0, 2.0, -3.0]),
+            InvalidInputError,
+            r"quota\[2\] must be a finite number >= 0, got -3.0",
+        ),
+        (
+            np.array([np.inf]),
+            InvalidInputError,
+            r"quota\[0\] must be a finite number >= 0, got inf",
+        ),
         (np.array([1e19]), LimitError, r"quota\[0\] must be at most 1,000,000,000,000,000,000"),
         (np.array([5, -1]), InvalidInputError, r"quota\[1\] must be a finite number >= 0, got -1"),
-        (np.array([True, False]), InvalidInputError, r"quota\[0\] must be a finite number >= 0, got True"),
-        (np.array(["100", "lots"]), InvalidInputError, r"quota\[1\] must be a finite number >= 0, got 'lots'"),
+        (
+            np.array([True, False]),
+            InvalidInputError,
+            r"quota\[0\] must be a finite number >= 0, got True",
+        ),
+        (
+            np.array(["100", "lots"]),
+            InvalidInputError,
+            r"quota\[1\] must be a finite number >= 0, got 'lots'",
+        ),
         (np.array([[1, 2], [3, 4]]), InvalidInputError, r"quota must be one-dimensional"),
     ],
 )
@@ -185,9 +203,7 @@ def test_row_gives_the_scalar_plan(funnel):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    rows=st.lists(
-        st.tuples(quotas, sizes, rates, rates), min_size=1, max_size=15
-    ),
+    rows=st.lists(st.tuples(quotas, sizes, rates, rates), min_size=1, max_size=15),
     as_frame=st.booleans(),
 )
 @example(rows=[(21.0, 1.0, 1.0, 0.35), (1.8, 0.12, 1.0, 1.0)], as_frame=False)
@@ -197,9 +213,12 @@ def test_every_row_of_plan_batch_equals_its_own_funnel(rows, as_frame):
             Funnel(stages=["x", "y", "z"], rates=[a, b], deal_size=s).plan(q)
         except InvalidInputError as exc:
             with pytest.raises(type(exc)):
-                plan_batch([r[0] for r in rows], stages=["x", "y", "z"],
-                           rates=[[r[2] for r in rows], [r[3] for r in rows]],
-                           deal_size=[r[1] for r in rows])
+                plan_batch(
+                    [r[0] for r in rows],
+                    stages=["x", "y", "z"],
+                    rates=[[r[2] for r in rows], [r[3] for r in rows]],
+                    deal_size=[r[1] for r in rows],
+                )
             return
     quota = [r[0] for r in rows]
     size = [r[1] for r in rows]
@@ -208,7 +227,9 @@ def test_every_row_of_plan_batch_equals_its_own_funnel(rows, as_frame):
     if as_frame:
         frame = pd.DataFrame({"quota": quota, "size": size, "a": first, "b": second})
         plans = plan_batch(
-            frame["quota"], stages=["x", "y", "z"], rates=[frame["a"], frame["b"]],
+            frame["quota"],
+            stages=["x", "y", "z"],
+            rates=[frame["a"], frame["b"]],
             deal_size=frame["size"],
         )
     else:
@@ -228,9 +249,13 @@ def test_plan_batch_with_a_funnel_and_one_column(funnel):
 
 
 def test_plan_batch_errors_name_the_argument_and_row(funnel):
-    with pytest.raises(InvalidInputError, match=r"rate from 'x' to 'y'\[1\] must be in \(0, 1\], got 1.6"):
+    with pytest.raises(
+        InvalidInputError, match=r"rate from 'x' to 'y'\[1\] must be in \(0, 1\], got 1.6"
+    ):
         plan_batch([1, 2], stages=["x", "y"], rates=[[0.5, 1.6]], deal_size=1)
-    with pytest.raises(InvalidInputError, match=r"deal_size\[0\] must be a finite number > 0, got 0"):
+    with pytest.raises(
+        InvalidInputError, match=r"deal_size\[0\] must be a finite number > 0, got 0"
+    ):
         plan_batch([1], stages=["x", "y"], rates=["50%"], deal_size=[0])
     with pytest.raises(InvalidInputError, match="different lengths: quota 2, deal_size 3"):
         plan_batch([1, 2], stages=["x", "y"], rates=["50%"], deal_size=[1, 2, 3])
@@ -238,7 +263,9 @@ def test_plan_batch_errors_name_the_argument_and_row(funnel):
         plan_batch(1, stages=["x", "y"], rates=["50%"], deal_size=1)
     with pytest.raises(InvalidInputError, match="one entry per conversion"):
         plan_batch([1], stages=["x", "y", "z"], rates=["50%"], deal_size=1)
-    with pytest.raises(LimitError, match=r"rate from 'x' to 'y'\[0\] must be at least one in a trillion"):
+    with pytest.raises(
+        LimitError, match=r"rate from 'x' to 'y'\[0\] must be at least one in a trillion"
+    ):
         plan_batch([1], stages=["x", "y"], rates=[[1e-13]], deal_size=1)
 
 
@@ -246,18 +273,28 @@ def test_plan_batch_errors_name_the_argument_and_row(funnel):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.floats(0, float(MAX_AMOUNT), allow_nan=False, allow_subnormal=True), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.floats(0, float(MAX_AMOUNT), allow_nan=False, allow_subnormal=True),
+        min_size=1,
+        max_size=40,
+    )
+)
 @example([0.1 + 0.2, 1 / 3, 2.0**53 + 2, 123456789012345678.0, 1e-7, 0.35, 1.8, 1e18])
 @example([0.35, 5e-324])
 def test_the_float_reader_equals_parse_amount_row_by_row(values):
+    refused = None
     for i, value in enumerate(values):  # a value the scalar reader refuses: the same error
         try:
             parse_amount(value)
         except InvalidInputError as exc:
-            with pytest.raises(type(exc)) as raised:
-                read_amounts(np.array(values, dtype=np.float64))
-            assert str(raised.value) == str(exc).replace("amount", f"amount[{i}]", 1)
-            return
+            refused = type(exc), str(exc).replace("amount", f"amount[{i}]", 1)
+            break
+    if refused is not None:
+        with pytest.raises(refused[0]) as raised:
+            read_amounts(np.array(values, dtype=np.float64))
+        assert str(raised.value) == refused[1]
+        return
     nums, dens = read_amounts(np.array(values, dtype=np.float64))
     for value, n, d in zip(values, nums.tolist(), dens.tolist(), strict=True):
         assert Fraction(n, d) == parse_amount(value)
@@ -324,7 +361,9 @@ def test_the_frame_has_every_row_and_numeric_columns(funnel):
 
 
 def test_per_row_deal_sizes_show_in_the_table():
-    plans = plan_batch([21_000, 1.8], stages=["demos", "won"], rates=["35%"], deal_size=[1000, 0.12])
+    plans = plan_batch(
+        [21_000, 1.8], stages=["demos", "won"], rates=["35%"], deal_size=[1000, 0.12]
+    )
     assert str(plans).splitlines()[:5] == [
         "2 plans: 36 deals in all",
         "row       quota  deal size  demos  won",
@@ -336,7 +375,9 @@ def test_per_row_deal_sizes_show_in_the_table():
 
 def test_summary_and_repr(funnel):
     plans = funnel.plan(np.array([250_000, 500_000]))
-    assert repr(plans) == "BatchPlan(rows=2, stages=['activities', 'discos', 'demos', 'won'], deals=9)"
+    assert (
+        repr(plans) == "BatchPlan(rows=2, stages=['activities', 'discos', 'demos', 'won'], deals=9)"
+    )
     assert plans.summary() == (
         "2 plans, quotas from 250,000 to 500,000: 3 to 6 won deals a plan, 9 in all; "
         "demos from 9 to 18 a plan, 27 in all."

@@ -314,9 +314,7 @@ def plan_rows(
             return value[which].astype(object)
         return value
 
-    exact_deals = deals_needed(
-        pick(quota_num), pick(quota_den), pick(size_num), pick(size_den)
-    )
+    exact_deals = deals_needed(pick(quota_num), pick(quota_den), pick(size_num), pick(size_den))
     exact = required_counts(
         np.broadcast_to(np.asarray(exact_deals, dtype=object), which.shape).copy(),
         [pick(n) for n in rate_nums],

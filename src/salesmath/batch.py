@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 from pydantic import (
     ConfigDict,
     Field,
@@ -37,7 +38,6 @@ from salesmath.funnel import Funnel
 from salesmath.numbers import (
     MAX_AMOUNT,
     MAX_ITEMS,
-    MIN_RATE,
     parse_amount,
     parse_choice,
     parse_list,
@@ -47,7 +47,6 @@ from salesmath.numbers import (
 
 if TYPE_CHECKING:
     import pandas as pd
-    from numpy.typing import NDArray
 
 __all__ = [
     "MAX_CONFIDENCE_PLANS",
@@ -89,7 +88,7 @@ def is_batch(value: object) -> bool:
         return value.ndim > 0
     if isinstance(value, str | bytes) or not hasattr(value, "__array__"):
         return False
-    return hasattr(value, "__len__") and np.ndim(value) > 0  # type: ignore[arg-type]
+    return hasattr(value, "__len__") and np.ndim(value) > 0
 
 
 def _as_array(value: object, *, what: str) -> NDArray[Any]:
@@ -209,28 +208,25 @@ def _read_column(array: NDArray[Any], *, what: str, kind: Kind) -> Exact:
 
     dtype = array.dtype
     if dtype.kind in "iu":
-        low = 1 if kind != "amount" else 0
-        high = 1 if kind == "rate" else MAX_AMOUNT
-        if n and not (int(array.min()) >= low and int(array.max()) <= high):
-            bad = (array < low) | (array > high)
-            if (i := _first_bad(np.asarray(bad))) is not None:
+        least = 1 if kind != "amount" else 0
+        most = 1 if kind == "rate" else MAX_AMOUNT
+        if n and not (int(array.min()) >= least and int(array.max()) <= most):
+            outside = (array < least) | (array > most)
+            if (i := _first_bad(np.asarray(outside))) is not None:
                 raise fail(i)
         return (array if dtype == np.int64 else array.astype(np.int64)), 1
     if dtype.kind == "f":
         x = array.astype(np.float64)  # float32 rows read as their float64 value, as .item() does
+        bad: NDArray[np.bool_] | None = None
+        slow: NDArray[np.bool_] | None = None
         if kind == "rate":
             bad = ~((x > 0) & (x <= 1.0))
             slow = x < _MIN_RATE_FLOAT  # near one in a trillion: the scalar reader decides
         else:
             low, high = (float(x.min()), float(x.max())) if n else (1.0, 1.0)
             # NaN fails both comparisons: then look row by row
-            fine = (low > 0 if kind == "positive" else low >= 0) and high <= MAX_AMOUNT
-            bad = (
-                None
-                if fine
-                else ~((x > 0 if kind == "positive" else x >= 0) & (x <= MAX_AMOUNT))
-            )
-            slow = None
+            if not ((low > 0 if kind == "positive" else low >= 0) and high <= MAX_AMOUNT):
+                bad = ~((x > 0 if kind == "positive" else x >= 0) & (x <= MAX_AMOUNT))
         if bad is not None and (i := _first_bad(bad)) is not None:
             raise fail(i)
         numerators, denominators, left = _shortest_decimals(x)
@@ -243,8 +239,12 @@ def _read_column(array: NDArray[Any], *, what: str, kind: Kind) -> Exact:
         raise fail(0)
     # objects, strings, decimals, fractions: one by one, by the scalar reader
     return _patch(
-        np.zeros(n, dtype=np.int64), np.ones(n, dtype=np.int64), array, np.arange(n),
-        what=what, kind=kind,
+        np.zeros(n, dtype=np.int64),
+        np.ones(n, dtype=np.int64),
+        array,
+        np.arange(n),
+        what=what,
+        kind=kind,
     )
 
 
@@ -380,13 +380,13 @@ def _to_list(array: NDArray[Any]) -> list[Any]:
 
 
 IntColumn = Annotated[
-    Any,
+    NDArray[Any],
     PlainValidator(_int_column),
     PlainSerializer(_to_list, return_type=list[int]),
     WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 0}}),
 ]
 FloatColumn = Annotated[
-    Any,
+    NDArray[np.float64],
     PlainValidator(_float_column),
     PlainSerializer(_to_list, return_type=list[float]),
     WithJsonSchema({"type": "array", "items": {"type": "number", "minimum": 0}}),
@@ -394,10 +394,11 @@ FloatColumn = Annotated[
 
 
 def _total(column: NDArray[Any]) -> int:
-    """The exact sum of a column of whole counts."""
+    """Add up a column of whole counts exactly."""
     if column.dtype != object and len(column) and int(column.max()) * len(column) < 2**63:
         return int(column.sum())
-    return sum(column.tolist(), 0)
+    total: int = sum(column.tolist(), 0)
+    return total
 
 
 class BatchPlan(TabularModel):
@@ -521,9 +522,11 @@ class BatchPlan(TabularModel):
         """
         n = len(self)
         varies = self._varies()
-        shown = list(range(n)) if n <= 4 * SHOWN_ROWS else [
-            *range(SHOWN_ROWS), -1, *range(n - SHOWN_ROWS, n)
-        ]
+        shown = (
+            list(range(n))
+            if n <= 4 * SHOWN_ROWS
+            else [*range(SHOWN_ROWS), -1, *range(n - SHOWN_ROWS, n)]
+        )
         heads = [np.asarray(self.quota)]
         if varies:
             heads.append(np.asarray(self.deal_size))
@@ -610,7 +613,7 @@ class BatchPlan(TabularModel):
         n = len(self)
         if n == 0:
             return "No plans: the batch is empty."
-        parts = []
+        parts: list[str] = []
         totals = self.totals()
         for stage in reversed(self.stages):
             column = self.counts[stage]
@@ -666,7 +669,7 @@ def _ellipsis(value: object) -> str:
 
 
 def _floats(column: Exact, rows: int, source: NDArray[Any] | None = None) -> NDArray[np.float64]:
-    """An exact column as floats, for display; `source` is the array it was read from."""
+    """Turn an exact column into floats, for display; `source` is the array it was read from."""
     numerators, denominators = column
     if source is not None and source.dtype.kind in "fiu":
         out = source.astype(np.float64)  # a float reads as itself: its shortest decimal
@@ -679,9 +682,7 @@ def _floats(column: Exact, rows: int, source: NDArray[Any] | None = None) -> NDA
         dens = np.broadcast_to(np.asarray(denominators, dtype=object), (rows,)).tolist()
         out = np.array([n / d for n, d in zip(nums, dens, strict=True)], dtype=np.float64)
     else:
-        out = np.asarray(numerators, dtype=np.float64) / np.asarray(
-            denominators, dtype=np.float64
-        )
+        out = np.asarray(numerators, dtype=np.float64) / np.asarray(denominators, dtype=np.float64)
         out = np.array(np.broadcast_to(out, (rows,)), dtype=np.float64)
     out.flags.writeable = False
     return out
@@ -773,8 +774,7 @@ def _confident(
             f"split the batch or plan without confidence="
         )
     found = [
-        probability.confidence_counts(funnel, int(d), confidence=chance)
-        for d in distinct.tolist()
+        probability.confidence_counts(funnel, int(d), confidence=chance) for d in distinct.tolist()
     ]
     counts = []
     for stage in funnel.stages:
@@ -913,9 +913,11 @@ def plan_batch(
             "for one plan use Funnel(...).plan(quota)"
         )
     rows = distinct.pop()
-    same_funnel = funnel if (
-        funnel is not None and funnel.stages == names and rates is None and deal_size is None
-    ) else None
+    same_funnel = (
+        funnel
+        if (funnel is not None and funnel.stages == names and rates is None and deal_size is None)
+        else None
+    )
     return _build(
         names,
         quota_exact,
@@ -926,4 +928,3 @@ def plan_batch(
         funnel=same_funnel,
         source=arrays.get("quota"),
     )
-

@@ -458,16 +458,19 @@ class Funnel(TabularModel):
         if confidence is None:
             # every value is read: build the plan without reading them again
             cached = {"counts": plans._whole_counts(self, amount)} if mode == "ceil" else None
-            return plans.QuotaPlan.trusted(
+            single: QuotaPlan = plans.QuotaPlan.trusted(
                 cached, funnel=self, quota=amount, rounding=mode, confidence=None
             )
+            return single
         chance = float(parse_probability(confidence))
         if mode == "none":
             raise InvalidInputError(
                 "confidence= plans whole counts; it cannot be combined with rounding='none' "
                 "(expected fractional counts): leave rounding out"
             )
-        plan = plans.QuotaPlan.trusted(funnel=self, quota=amount, rounding=mode, confidence=chance)
+        plan: QuotaPlan = plans.QuotaPlan.trusted(
+            funnel=self, quota=amount, rounding=mode, confidence=chance
+        )
         plan.counts  # noqa: B018 - a confidence no count reaches says so here, not later
         return plan
 
