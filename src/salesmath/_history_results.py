@@ -217,7 +217,9 @@ class CycleDays(TabularModel):
             )
             for row in self.rows
         ]
-        first = Column("records", align="left") if self.by is None else Column(self.by, align="left")
+        first = (
+            Column("records", align="left") if self.by is None else Column(self.by, align="left")
+        )
         return Table(
             title=f"Days from created to won (open records censored at {self.as_of})",
             columns=[

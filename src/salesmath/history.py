@@ -65,8 +65,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from salesmath.plans import Pace
     from salesmath.funnel import Funnel
+    from salesmath.plans import Pace
     from salesmath.team import Team
 
 __all__ = ["ConversionRates", "CycleDays", "History", "Pipeline"]
@@ -86,6 +86,7 @@ _ST = PREFIX + "st"
 _N = PREFIX + "n"
 _DUR = PREFIX + "dur"
 _KEY = PREFIX + "key"
+_CDATE = PREFIX + "cdate"
 
 _BAD_DATES = ("warn", "raise", "drop")
 _EXAMPLES = 5
@@ -1234,17 +1235,21 @@ def _nonblank(column: str) -> nw.Expr:
     return ~nw.col(column).is_null() & (nw.col(column).cast(nw.String).str.strip_chars() != "")
 
 
-def _date_expr(column: str, kind: str) -> nw.Expr:
-    """Read a date column (or text as YYYY-MM-DD) as a Julian day number."""
+def _parsed_date(column: str, kind: str) -> nw.Expr:
+    """Read a date column (or text as YYYY-MM-DD) as a date or datetime expression."""
     import narwhals as nw
 
     if kind == "date":
-        return day_number(nw.col(column))
+        return nw.col(column)
     text = nw.col(column).cast(nw.String).str.strip_chars()
-    parsed = (
+    return (
         nw.when(_nonblank(column)).then(text.str.slice(0, 10)).otherwise(nw.lit(None))
     ).str.to_datetime(format="%Y-%m-%d")
-    return day_number(parsed)
+
+
+def _date_expr(column: str, kind: str) -> nw.Expr:
+    """Read a date column (or text as YYYY-MM-DD) as a Julian day number."""
+    return day_number(_parsed_date(column, kind))
 
 
 def _flag_expr(column: str, kind: str) -> nw.Expr:
@@ -1405,6 +1410,8 @@ def _read_records(
             exprs.append(_flag_expr(column, kind).alias(_flag(i)))
     if created is not None:
         exprs.append(when_date(created).alias(_CREATED))
+        kind = "date" if dated_kind[created] == "date" else "text"
+        exprs.append(_parsed_date(created, kind).alias(_CDATE))
     if closed is not None:
         exprs.append(when_date(closed).alias(_CLOSED))
     if id is not None:
@@ -1419,7 +1426,7 @@ def _read_records(
     exprs += [nw.col(a) for a in attributes if a not in (rep,)]
     frame = lf.select(*exprs)
     if created is not None:
-        frame = frame.with_columns(*_year_month(_CREATED))
+        frame = frame.with_columns(*_year_month(_CDATE))
     if closed is not None:
         frame = frame.with_columns(
             nw.when(nw.col(_STATE) == WON)
@@ -1636,9 +1643,12 @@ def _read_events(
     carried = [] if side is not None else [c for c in (rep, amount, *attributes) if c is not None]
     carried = list(dict.fromkeys(carried))
     day = nw.col(_DUR)
-    events = lf.with_columns(_date_expr(at, kind).alias(_DUR)).select(
+    events = lf.with_columns(
+        _date_expr(at, kind).alias(_DUR), _parsed_date(at, kind).alias(_CDATE)
+    ).select(
         nw.col(id).alias(_ID),
         day,
+        nw.col(_CDATE),
         *(
             nw.when(nw.col(stage) == name).then(day).otherwise(nw.lit(None)).alias(_day(i))
             for i, name in enumerate(stages)
@@ -1653,6 +1663,7 @@ def _read_events(
     aggs += [
         nw.col(PREFIX + "lostday").min(),
         nw.col(_DUR).min().alias(_CREATED),
+        nw.col(_CDATE).min(),
         *(nw.col(c).max() for c in carried),
     ]
     per_record = events.group_by(_ID).agg(*aggs)
@@ -1682,7 +1693,7 @@ def _read_events(
     if renames:
         frame = frame.rename(renames)
     # year and month of the created date, for pipeline periods
-    frame = frame.with_columns(*_year_month(_CREATED))
+    frame = frame.with_columns(*_year_month(_CDATE))
     if frame.implementation.is_polars():
         # build the per-record table once, inside polars, rather than once per question
         frame = frame.collect().lazy()
@@ -1701,18 +1712,10 @@ def _read_events(
 
 
 def _year_month(column: str) -> list[nw.Expr]:
-    """Year and month of a Julian day number column, in integer arithmetic."""
+    """Return the year and month of a date column, for pipeline periods."""
     import narwhals as nw
 
-    a = nw.col(column) + 32044
-    b = (4 * a + 3) // 146097
-    c = a - (146097 * b) // 4
-    d = (4 * c + 3) // 1461
-    e = c - (1461 * d) // 4
-    m = (5 * e + 2) // 153
-    month = m + 3 - 12 * (m // 10)
-    year = 100 * b + d - 4800 + m // 10
-    return [year.alias(_YEAR), month.alias(_MONTH)]
+    return [nw.col(column).dt.year().alias(_YEAR), nw.col(column).dt.month().alias(_MONTH)]
 
 
 # -- rows from CSV files and Python ------------------------------------------------
@@ -1789,7 +1792,15 @@ def _frame_of(data: dict[str, list[Any]]) -> Any:
         pass
     else:
         return pl.DataFrame(
-            {name: pl.Series(name, values, strict=False) for name, values in data.items()}
+            {
+                name: pl.Series(
+                    name,
+                    values,
+                    strict=False,
+                    dtype=pl.String if all(v is None for v in values) else None,
+                )
+                for name, values in data.items()
+            }
         )
     try:
         import pyarrow as pa
