@@ -412,9 +412,9 @@ def test_capacity_story_team(capsys):
     # The $3M story from capacity-before-hiring.txt: 3 of 8 reps below the model, more than 25%.
     status, out, err = run(capsys, *CAPACITY)
     assert status == 0, err
-    assert out.startswith("Capacity against the model: 3 of 8 reps (38%) below (limit 25%)\n")
+    assert out.startswith("Capacity against the model: 3 of 8 reps (37.5%) below (limit 25%)\n")
     assert (
-        "Don't hire yet: 3 of 8 reps (38%) are below the model (limit 25%); closing their gaps adds 147,000"
+        "Don't hire yet: 3 of 8 reps (37.5%) are below the model (limit 25%); closing their gaps adds 147,000"
         in out
     )
 
@@ -512,7 +512,9 @@ def test_hire_counts_capacity_headroom_first(capsys):
     )
     status, out, _ = run(capsys, *HIRE, *team)
     assert status == 0
-    assert out.startswith("Don't hire yet: 3 of 8 reps (38%) are below the model")
+    assert out.startswith("Capacity against the model: 3 of 8 reps (37.5%) below (limit 25%)")
+    assert "The capacity report says don't hire yet: closing the team's gaps adds 147,000" in out
+    assert "Once the gaps are closed, 9,000,000 in 12 months still needs 13 hires" in out
     status, out, _ = run(capsys, *HIRE, *team, "--json")
     assert json.loads(out)["headroom"] == 147_000
 

@@ -28,6 +28,7 @@ from typing import Final, Protocol
 
 __all__ = [
     "NONE",
+    "RateCell",
     "format_amount",
     "format_cell",
     "format_count",
@@ -242,8 +243,36 @@ def format_p_value(value: float | None) -> str:
     return f"{value:.2g}"
 
 
+class RateCell(Fraction):
+    """A number that is a conversion rate, for a table column that mixes rates and amounts.
+
+    A column formats each cell by its value alone; a column of "actual"
+    values may hold counts, amounts and rates.  A rate held as this
+    ``Fraction`` subclass stays a number in ``to_frame()`` and prints as a
+    rate; made with :meth:`of`, it remembers the counts it was measured from
+    and prints with them, so the sample size shows.
+
+    Examples
+    --------
+    >>> print(format_cell(RateCell.of(13, 45)), format_cell(RateCell(1, 3)))
+    13 of 45 (28.9%) 1/3 (33.3%)
+    >>> format_cell(12_600), float(RateCell.of(3, 2)), format_cell(RateCell.of(3, 2))
+    ('12,600', 1.5, '150%')
+    """
+
+    successes: int | None = None
+    trials: int | None = None
+
+    @classmethod
+    def of(cls, successes: int, trials: int) -> RateCell:
+        """Return the rate `successes` / `trials`, remembering both counts."""
+        cell = cls(successes, trials)
+        cell.successes, cell.trials = successes, trials
+        return cell
+
+
 def format_cell(value: object) -> str:
-    """Format a table cell by its type: numbers as amounts, None as a dash.
+    """Format a table cell by its type: numbers as amounts, rates as rates, None as a dash.
 
     Examples
     --------
@@ -252,6 +281,11 @@ def format_cell(value: object) -> str:
     """
     if value is None:
         return NONE
+    if isinstance(value, RateCell):
+        measured = value.successes is not None and value.trials is not None
+        if measured and value.successes <= value.trials:  # type: ignore[operator]
+            return format_observed(value.successes, value.trials)  # type: ignore[arg-type]
+        return format_rate(Fraction(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | Fraction):

@@ -22,7 +22,7 @@ from typing import Any, Final, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from salesmath._format import NONE, format_amount, format_observed, format_rate
+from salesmath._format import RateCell, format_cell
 from salesmath._stages import conversion_name, conversion_names, split_conversion
 from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.errors import InvalidInputError, UnknownMetricError
@@ -33,7 +33,6 @@ __all__ = [
     "DEFAULT_BENCHMARKS",
     "BenchmarkCheck",
     "BenchmarkReport",
-    "RateCell",
     "RoleBenchmark",
     "check_benchmarks",
     "default_benchmarks",
@@ -44,54 +43,6 @@ ALIASES: Final = ("volume", "close_rate")
 
 _REP_METRICS: Final = ("bookings", "deal_size", "attainment", "cycle_days", "quota")
 """The per-rep metrics besides stage counts and conversions (``RepStats.metric``)."""
-
-
-class RateCell(Fraction):
-    """A table cell that holds a conversion rate: a number that prints as a rate.
-
-    A table column formats each cell by its value alone, and a column of
-    "actual" values may mix counts, amounts and rates; a rate is held as this
-    ``Fraction`` subclass so that it stays a number in ``to_frame()`` and
-    prints as a rate.  When the rate was measured from counts (`successes`
-    of `trials`, at most all of them), it prints with them, so the sample
-    size shows.
-
-    Examples
-    --------
-    >>> print(format_cell_rate(RateCell.of(13, 45)), format_cell_rate(RateCell(1, 3)))
-    13 of 45 (28.9%) 1/3 (33.3%)
-    >>> format_cell_rate(12_600), float(RateCell.of(3, 2))
-    ('12,600', 1.5)
-    """
-
-    successes: int | None = None
-    trials: int | None = None
-
-    @classmethod
-    def of(cls, successes: int, trials: int) -> RateCell:
-        """Return the rate `successes` / `trials`, remembering both counts."""
-        cell = cls(successes, trials)
-        cell.successes, cell.trials = successes, trials
-        return cell
-
-
-def format_cell_rate(value: object) -> str:
-    """Format a cell that may hold a rate (:class:`RateCell`) or an amount.
-
-    A rate measured from counts prints with its counts; a rate above 1 (counts
-    need not shrink down the funnel) as a percentage; anything else as an
-    amount.
-    """
-    if isinstance(value, RateCell):
-        successes, trials = value.successes, value.trials
-        if successes is not None and trials is not None and successes <= trials:
-            return format_observed(successes, trials)
-        return format_rate(Fraction(value))
-    if value is None:
-        return NONE
-    if isinstance(value, int | Fraction):
-        return format_amount(value)
-    return plain(value)
 
 
 def _minimum(value: object) -> Fraction:
@@ -376,8 +327,8 @@ class BenchmarkReport(TabularModel):
                 Column("rep", align="left"),
                 Column("role", align="left"),
                 Column("metric", align="left"),
-                Column("value", format_cell_rate),
-                Column("minimum", format_cell_rate),
+                Column("value", format_cell),
+                Column("minimum", format_cell),
                 Column("below", plain),
             ),
             rows=[
@@ -411,8 +362,8 @@ class BenchmarkReport(TabularModel):
         if not k:
             return f"All {n} checks meet their role's rule of thumb."
         reps = "; ".join(
-            f"{c.rep} ({c.role}) {c.label} {format_cell_rate(self._value(c))}, "
-            f"below {format_cell_rate(self._minimum(c))}"
+            f"{c.rep} ({c.role}) {c.label} {format_cell(self._value(c))}, "
+            f"below {format_cell(self._minimum(c))}"
             for c in self.below
         )
         opening = f"Below their role's rule of thumb in {k} of {n} checks: {reps}."

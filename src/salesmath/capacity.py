@@ -28,26 +28,23 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     computed_field,
     field_validator,
     model_validator,
 )
 
-from salesmath._format import format_amount, format_exact, format_percent
+from salesmath._format import RateCell, format_amount, format_cell, format_exact, format_percent
 from salesmath._stages import conversion_name, split_conversion
 from salesmath._table import Column, Table, TabularModel
 from salesmath.benchmarks import (
     BenchmarkCheck,
     BenchmarkReport,
-    RateCell,
     RoleBenchmark,
     check_benchmarks,
     check_team,
     default_benchmarks,
-    format_cell_rate,
 )
-from salesmath.errors import InvalidInputError, SalesmathError
+from salesmath.errors import InvalidInputError, construct
 from salesmath.funnel import Funnel
 from salesmath.numbers import Amount, PositiveAmount, Share, parse_share
 from salesmath.team import RepStats, Team
@@ -78,23 +75,6 @@ def __getattr__(name: str) -> tuple[RoleBenchmark, ...]:
     if name == "DEFAULT_BENCHMARKS":
         return default_benchmarks()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _construct(model: type[M], /, **fields: Any) -> M:
-    """Make `model` from `fields`; raise the first salesmath error itself, not wrapped.
-
-    The model reads and checks every field once; a free function that builds
-    it raises the same one-line error (``InvalidInputError``, ``LimitError``)
-    that a reader raises, rather than pydantic's wrapper around it.
-    """
-    try:
-        return model(**fields)
-    except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            cause = error.get("ctx", {}).get("error")
-            if isinstance(cause, SalesmathError):
-                raise cause from None
-        raise
 
 
 def _check_stages(team: Team, funnel: Funnel) -> None:
@@ -501,7 +481,7 @@ class CapacityReport(TabularModel):
         return RateCell(value)
 
     def _show(self, factor: str, value: Fraction) -> str:
-        return format_cell_rate(self._cell(factor, value))
+        return format_cell(self._cell(factor, value))
 
     def _headroom_text(self) -> str:
         if not self.headroom:
@@ -605,8 +585,8 @@ class CapacityReport(TabularModel):
             columns=(
                 Column("rep", align="left"),
                 Column("below on", align="left"),
-                Column("actual", format_cell_rate),
-                Column("model", format_cell_rate),
+                Column("actual", format_cell),
+                Column("model", format_cell),
                 Column("gain", format_amount),
             ),
             rows=rows,
@@ -696,7 +676,7 @@ def assess_capacity(
         raise InvalidInputError(
             "assess_capacity needs the funnel the plan assumes: assess_capacity(team, funnel)"
         )
-    return _construct(
+    return construct(
         CapacityReport,
         team=team,
         funnel=model,

@@ -216,14 +216,16 @@ def _capacity(args: argparse.Namespace) -> str:
         tolerance=args.tolerance,
         max_share_below=args.max_share_below,
     )
-    benchmarks = check_benchmarks(team, months=args.months) if args.months is not None else None
+    benchmarks = (
+        check_benchmarks(team, span_months=args.months) if args.months is not None else None
+    )
     if args.json:
         # The report's own JSON carries the whole input team; the command leaves it out.
-        document = report.model_dump(mode="json", exclude={"team", "assumptions"})
+        document = report.model_dump(mode="json", exclude={"team", "funnel"})
         if benchmarks is not None:
             document["benchmarks"] = benchmarks.model_dump(mode="json", exclude={"team"})
         return json.dumps(document, indent=2, ensure_ascii=False)
-    parts = [report.to_text(), report.summary()]
+    parts = [report.to_text()]  # its notes end with the verdict
     if benchmarks is not None:
         parts.append(benchmarks.to_text())
     return "\n\n".join(parts)
@@ -274,7 +276,7 @@ def _hire(args: argparse.Namespace) -> str:
         raise InvalidInputError(f"{origin[culprit]}: {exc}" if culprit else str(exc)) from None
     if args.json or capacity is None:
         return _render(result, as_json=args.json)
-    return f"{capacity.to_text()}\n\n{result.to_text()}\n\n{result.summary()}"
+    return f"{capacity.to_text()}\n\n{result.to_text()}"  # the plan says how the two fit
 
 
 class _Parser(argparse.ArgumentParser):

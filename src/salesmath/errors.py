@@ -19,8 +19,10 @@ unknown stage 'demo'; the stages are 'demos', 'won'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+M = TypeVar("M")
 
 __all__ = [
     "ConfigError",
@@ -31,6 +33,7 @@ __all__ = [
     "UnknownNameError",
     "UnknownRepError",
     "UnknownStageError",
+    "construct",
     "describe_error",
 ]
 
@@ -163,6 +166,36 @@ class UnknownMetricError(UnknownNameError):
     """
 
     kind = "metric"
+
+
+def construct(model: Callable[..., M], /, **fields: Any) -> M:
+    """Make `model` from `fields`; raise the first salesmath error itself, not wrapped.
+
+    A model reads and checks every field once; a free function that only
+    builds it (``assess_capacity``, ``hiring_plan``) calls this, so that it
+    raises the same one-line error (``InvalidInputError``, ``LimitError``) a
+    reader raises rather than pydantic's ``ValidationError`` around it.
+
+    Examples
+    --------
+    >>> from salesmath import Observed
+    >>> construct(Observed, successes=3, trials=9)
+    Observed(3, 9)
+    >>> construct(Observed, successes=3, trials=0)
+    Traceback (most recent call last):
+    ...
+    salesmath.errors.InvalidInputError: trials must be a whole number >= 1, got 0
+    """
+    from pydantic import ValidationError
+
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            cause = error.get("ctx", {}).get("error")
+            if isinstance(cause, SalesmathError):
+                raise cause from None
+        raise
 
 
 def describe_error(exc: BaseException) -> str:

@@ -34,8 +34,8 @@ from pydantic import Field, computed_field, field_validator
 
 from salesmath._format import format_amount, format_exact
 from salesmath._table import Column, Table, TabularModel
-from salesmath.capacity import CapacityReport, _construct
-from salesmath.errors import InvalidInputError, LimitError
+from salesmath.capacity import CapacityReport
+from salesmath.errors import InvalidInputError, LimitError, construct
 from salesmath.numbers import (
     MAX_AMOUNT,
     Amount,
@@ -168,7 +168,7 @@ def hiring_plan(
             f"capacity must be a CapacityReport from assess_capacity(team, funnel), got "
             f"{type(capacity).__name__}"
         )
-    return _construct(
+    return construct(
         HiringPlan,
         target=target,
         headcount=headcount,
