@@ -10,6 +10,7 @@ true rates (``examples/crm/truth.json``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from fractions import Fraction
@@ -203,7 +204,7 @@ def test_pipeline_weeks_start_on_monday_and_fill_empty_weeks(history: History) -
     pipeline = history.pipeline("W")
     starts = [row.start for row in pipeline.rows]
     assert all(day.weekday() == 0 for day in starts)
-    assert all((b - a).days == 7 for a, b in zip(starts, starts[1:], strict=False))
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(starts))
 
 
 def test_pipeline_against_a_pace(history: History) -> None:
@@ -238,7 +239,8 @@ def test_intervals_cover_the_true_rates_and_open_as_lost_does_not(
     right = history.rates()
     naive = history.rates(open="lost")
     for fair, biased, true in zip(right.rows, naive.rows, pooled, strict=True):
-        assert fair.low is not None and fair.high is not None
+        assert fair.low is not None
+        assert fair.high is not None
         assert fair.low <= true <= fair.high, fair
         assert biased.high is not None
         assert biased.high < true, biased  # open deals counted as lost: biased low
@@ -366,7 +368,7 @@ def test_compare_thirds_and_capacity_run_on_the_team(history: History) -> None:
     assert len(boston) == 10
     assert sm.compare_thirds(boston).levers(1)
     report = sm.assess_capacity(team, history.funnel(), quota=600_000)
-    assert "Sage Dubois" in {rep for rep in report.table().to_frame().index}
+    assert "Sage Dubois" in set(report.table().to_frame().index)
 
 
 def test_funnel_as_of_is_the_history_as_it_stood(history: History, raw: pd.DataFrame) -> None:

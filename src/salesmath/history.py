@@ -1345,6 +1345,8 @@ def _read_records(
             )
         elif kind in ("bool", "number"):
             dated_kind[column] = kind
+        elif kind == "other" and schema[column] == nw.Object:
+            dated_kind[column] = "text"  # e.g. pandas True/False/None: read as text flags
         else:
             raise InvalidInputError(
                 f"{keyword} column {column!r} must hold dates or true/false flags, "
