@@ -48,11 +48,11 @@ _WHERE: dict[str, str] = {
     "RepCapacity": "capacity",
     "Shortfall": "capacity",
     "assess_capacity": "capacity",
-    "BenchmarkCheck": "capacity",
-    "BenchmarkReport": "capacity",
-    "DEFAULT_BENCHMARKS": "capacity",
-    "RoleBenchmark": "capacity",
-    "check_benchmarks": "capacity",
+    "BenchmarkCheck": "benchmarks",
+    "BenchmarkReport": "benchmarks",
+    "DEFAULT_BENCHMARKS": "benchmarks",
+    "RoleBenchmark": "benchmarks",
+    "check_benchmarks": "benchmarks",
     "HiringPlan": "hiring",
     "hiring_plan": "hiring",
     "ConfigError": "errors",
@@ -83,17 +83,19 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from salesmath.capacity import (
+    from salesmath.benchmarks import (
         DEFAULT_BENCHMARKS,
         BenchmarkCheck,
         BenchmarkReport,
+        RoleBenchmark,
+        check_benchmarks,
+    )
+    from salesmath.capacity import (
         CapacityReport,
         Recommendation,
         RepCapacity,
-        RoleBenchmark,
         Shortfall,
         assess_capacity,
-        check_benchmarks,
     )
     from salesmath.errors import (
         ConfigError,
