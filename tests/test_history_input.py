@@ -228,7 +228,7 @@ def test_csv_missing_file_and_ragged_rows(tmp_path: Path) -> None:
         History.from_csv(tmp_path / "nope.csv", **BASE)
     path = tmp_path / "ragged.csv"
     path.write_text("id,status,demo\n1,Won\n")
-    with pytest.raises(InvalidInputError, match="line 2 .* has 2 cells, the header has 3"):
+    with pytest.raises(InvalidInputError, match=r"line 2 .* has 2 cells, the header has 3"):
         History.from_csv(path, **BASE)
 
 
