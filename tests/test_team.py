@@ -141,10 +141,10 @@ def test_rep_table_text():
     )
     assert str(stats) == (
         "Rep ana: bookings 1,760,000, deal size 160,000, attainment 117.3%\n"
-        "stage  count        to next\n"
-        "-----  -----  -------------\n"
-        "demos     24  11/24 (45.8%)\n"
-        "won       11              —"
+        "stage  count           to next\n"
+        "-----  -----  ----------------\n"
+        "demos     24  11 of 24 (45.8%)\n"
+        "won       11                 —"
     )
 
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from salesmath._format import format_amount, format_exact, format_percent, format_rate
+from salesmath._format import RateCell, format_amount, format_exact, format_percent
 from salesmath._stages import check_stage_names, conversion_names
 from salesmath._table import Column, Table, TabularModel
 from salesmath.errors import (
@@ -300,9 +300,14 @@ class RepStats(TabularModel):
 
     def table(self) -> Table:
         """Return the rep's counts and conversions as a table (raw values)."""
-        conversions = list(self.conversions.values())
+        counts = list(self.counts.values())
         rows = [
-            (stage, count, conversions[i] if i < len(conversions) else None)
+            (
+                stage,
+                count,
+                # a rep's rate is measured from the rep's counts: show them
+                RateCell.of(counts[i + 1], count) if i + 1 < len(counts) and count else None,
+            )
             for i, (stage, count) in enumerate(self.counts.items())
         ]
         parts = [f"bookings {format_amount(self.bookings)}"]
@@ -315,7 +320,7 @@ class RepStats(TabularModel):
             columns=(
                 Column("stage", align="left"),
                 Column("count"),
-                Column("to next", format_rate),
+                Column("to next"),
             ),
             rows=rows,
         )
