@@ -24,6 +24,21 @@ def worked():
     return sm.Funnel(stages=STAGES, rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
 
 
+ROWS = [
+    {"rep": "ana", "demos": 24, "won": 11, "bookings": 1_760_000, "quota": 1_500_000},
+    {"rep": "bo", "demos": 20, "won": 5, "bookings": 350_000, "quota": 1_500_000},
+    {"rep": "cy", "demos": 30, "won": 9, "bookings": 900_000, "quota": 1_500_000},
+]
+
+
+def team():
+    return sm.Team.from_records(ROWS, stages=["demos", "won"])
+
+
+def model():
+    return sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=100_000)
+
+
 def measured():
     return sm.Funnel(stages=["discos", "demos", "won"], rates=["60%", "3 of 9"], deal_size=84_000)
 
@@ -283,6 +298,126 @@ CATALOGUE = [
     ("Observed 10 of 9", lambda: sm.Observed(10, 9), ValueError, "successes"),
     ("Observed text", lambda: sm.Observed.model_validate("lots"), ValueError, "3 of 9"),
     ("parse_amount bytes", lambda: sm.parse_amount(b"1"), ValueError, "amount"),
+    # teams, the thirds comparison, capacity and hiring
+    ("Team.from_records(None)", lambda: sm.Team.from_records(None), ValueError, "records"),
+    ("from_records stages=0", lambda: sm.Team.from_records(ROWS, stages=0), ValueError, "stages"),
+    (
+        "from_records stages a string",
+        lambda: sm.Team.from_records(ROWS, stages="demos"),
+        ValueError,
+        "stages",
+    ),
+    (
+        "from_records typo quotaa",
+        lambda: sm.Team.from_records([{**ROWS[0], "quotaa": 1}]),
+        ValueError,
+        "stages",
+    ),
+    ("Team.from_frame of a list", lambda: sm.Team.from_frame([1, 2]), ValueError, "frame"),
+    ("team[unknown]", lambda: team()["nobody"], KeyError, "nobody"),
+    ("team.without(5)", lambda: team().without(5), ValueError, "reps"),
+    ("without_deal of a list", lambda: team().without_deal(["ana"], 1), ValueError, "rep"),
+    (
+        "RepStats negative count",
+        lambda: sm.RepStats(rep="a", counts={"demos": -1, "won": 0}, bookings=0),
+        ValueError,
+        "demos",
+    ),
+    (
+        "RepStats bool count",
+        lambda: sm.RepStats(rep="a", counts={"demos": True, "won": 0}, bookings=0),
+        ValueError,
+        "demos",
+    ),
+    (
+        "RepStats bookings 1e999999999",
+        lambda: sm.RepStats(rep="a", counts={"demos": 1, "won": 0}, bookings="1e999999999"),
+        ValueError,
+        "bookings",
+    ),
+    (
+        "compare_thirds exclude=5",
+        lambda: sm.compare_thirds(team(), exclude=5),
+        ValueError,
+        "exclude",
+    ),
+    (
+        "compare_thirds exclude=None",
+        lambda: sm.compare_thirds(team(), exclude=None),
+        ValueError,
+        "exclude",
+    ),
+    ("compare_thirds by unknown", lambda: sm.compare_thirds(team(), by="x"), ValueError, "by"),
+    (
+        "compare_thirds of 2 reps",
+        lambda: sm.compare_thirds(team().without(["cy"])),
+        ValueError,
+        "3",
+    ),
+    ("compare_thirds of a string", lambda: sm.compare_thirds("team"), ValueError, "team"),
+    ("levers(0)", lambda: sm.compare_thirds(team()).levers(0), ValueError, "n"),
+    ("comparison[unknown]", lambda: sm.compare_thirds(team())["nope"], KeyError, "nope"),
+    ("assess_capacity of a string", lambda: sm.assess_capacity("x", None), ValueError, "funnel"),
+    (
+        "assess_capacity tolerance 2",
+        lambda: sm.assess_capacity(team(), model(), tolerance=2),
+        ValueError,
+        "tolerance",
+    ),
+    (
+        "assess_capacity quota -1",
+        lambda: sm.assess_capacity(team(), model(), quota=-1),
+        ValueError,
+        "quota",
+    ),
+    (
+        "assess_capacity both names",
+        lambda: sm.assess_capacity(team(), model(), assumptions=model()),
+        ValueError,
+        "assumptions",
+    ),
+    (
+        "check_benchmarks(team, None)",
+        lambda: sm.check_benchmarks(team(), None),
+        ValueError,
+        "benchmarks",
+    ),
+    (
+        "check_benchmarks(benchmarks=[x])",
+        lambda: sm.check_benchmarks(team(), benchmarks=["x"]),
+        ValueError,
+        "benchmarks",
+    ),
+    (
+        "hiring headcount 1.5",
+        lambda: sm.hiring_plan(1, headcount=1.5, productivity=1, ramp=[1]),
+        ValueError,
+        "headcount",
+    ),
+    (
+        "hiring months 10**7 hung",
+        lambda: sm.hiring_plan(1, headcount=1, productivity=1, ramp=[1], months=10**7),
+        ValueError,
+        "months",
+    ),
+    (
+        "hiring ramp of 5,001 months hung",
+        lambda: sm.hiring_plan(1, headcount=1, productivity=1, ramp=[0] * 5000 + [1]),
+        ValueError,
+        "ramp",
+    ),
+    (
+        "hiring attrition 2",
+        lambda: sm.hiring_plan(1, headcount=1, productivity=1, ramp=[1], attrition=2),
+        ValueError,
+        "attrition",
+    ),
+    (
+        "hiring target 0",
+        lambda: sm.hiring_plan(0, headcount=1, productivity=1, ramp=[1]),
+        ValueError,
+        "target",
+    ),
 ]
 
 
@@ -304,7 +439,7 @@ def test_bad_input_is_a_clear_error_fast(call, error, words):
 def test_the_catalogue_is_large_and_its_names_unique():
     names = [case[0] for case in CATALOGUE]
     assert len(names) == len(set(names))
-    assert len(CATALOGUE) >= 60
+    assert len(CATALOGUE) >= 80
 
 
 COMMANDS = [
@@ -318,6 +453,54 @@ COMMANDS = [
     ["plan", "examples/quarter.toml", "--days", "1,2"],
     ["plan", "examples/quarter.toml", "--deal-size", "0"],
     ["plan", "examples/missing.toml"],
+    ["compare", "examples/missing.csv"],
+    ["compare", "examples/quarter.toml"],
+    ["compare", "examples/enterprise_team.csv", "--stages", "activities,won,nope"],
+    ["compare", "examples/enterprise_team.csv", "--by", "luck"],
+    ["capacity", "examples/capacity_team.csv", "--funnel", "examples/missing.toml"],
+    [
+        "capacity",
+        "examples/capacity_team.csv",
+        "--funnel",
+        "examples/capacity_assumptions.toml",
+        "--tolerance",
+        "2",
+    ],
+    [
+        "capacity",
+        "examples/capacity_team.csv",
+        "--funnel",
+        "examples/capacity_assumptions.toml",
+        "--months",
+        "0",
+    ],
+    ["hire", "--target", "9000000", "--headcount", "1.5", "--productivity", "1", "--ramp", "1"],
+    [
+        "hire",
+        "--target",
+        "9000000",
+        "--headcount",
+        "5",
+        "--productivity",
+        "1",
+        "--ramp",
+        "1",
+        "--months",
+        "10000000",
+    ],
+    [
+        "hire",
+        "--target",
+        "9000000",
+        "--headcount",
+        "5",
+        "--productivity",
+        "1",
+        "--ramp",
+        "1",
+        "--attrition",
+        "-0.1",
+    ],
 ]
 
 
@@ -412,6 +595,44 @@ def test_fuzz_pace_per_rep_schedule(periods, rounding, reps, close_by):
     _expected(lambda: plan.pace(periods, rounding=rounding))
     _expected(lambda: plan.per_rep(reps))
     _expected(lambda: plan.schedule(close_by))
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(records=anything, stages=anything, by=anything, exclude=anything)
+def test_fuzz_team_and_thirds(records, stages, by, exclude):
+    _expected(lambda: sm.Team.from_records(records, stages=stages))
+    _expected(lambda: sm.compare_thirds(team(), by=by, exclude=exclude))
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(quota=anything, tolerance=anything, share=anything, months=anything)
+def test_fuzz_capacity_and_benchmarks(quota, tolerance, share, months):
+    def call():
+        report = sm.assess_capacity(
+            team(), model(), quota=quota, tolerance=tolerance, max_share_below=share
+        )
+        json.loads(report.model_dump_json(), parse_constant=_refuse)
+        assert "nan" not in str(report)
+
+    _expected(call)
+    _expected(lambda: sm.check_benchmarks(team(), span_months=months))
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(target=anything, headcount=anything, ramp=anything, attrition=anything, months=anything)
+def test_fuzz_hiring_plan(target, headcount, ramp, attrition, months):
+    def call():
+        plan = sm.hiring_plan(
+            target,
+            headcount=headcount,
+            productivity=50_000,
+            ramp=ramp,
+            attrition=attrition,
+            months=months,
+        )
+        json.loads(plan.model_dump_json(), parse_constant=_refuse)
+
+    _expected(call)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
