@@ -46,7 +46,7 @@ from salesmath.numbers import (
     parse_whole,
 )
 
-__all__ = ["MAX_MONTHS", "MAX_STEPS", "HiringPlan", "hiring_plan"]
+__all__ = ["MAX_MONTHS", "MAX_STEPS", "HiringPlan", "hiring_plan", "seat_shares"]
 
 MAX_MONTHS: Final = 120
 """The longest horizon, and the longest ramp, a hiring plan takes: ten years."""
@@ -91,6 +91,91 @@ def _read_ramp(value: object) -> tuple[Fraction, ...]:
             "append 1 for the first fully productive month"
         )
     return ramp
+
+
+def seat_shares(
+    ramp: tuple[Fraction, ...], *, attrition: Fraction, months: int, tenure: int
+) -> list[Fraction]:
+    """Return one seat's expected share of full productivity in each month of the horizon.
+
+    The package's one ramp and attrition model, used by :class:`HiringPlan`
+    and by :func:`salesmath.annual.annual_plan`.  The seat's occupant has
+    worked `tenure` months when the horizon starts (0 for a hire starting in
+    its first month, ``len(ramp)`` or more for a fully ramped rep).  Each
+    month a share ``p = attrition / 12`` of occupants leave and are
+    backfilled at once by a new hire who ramps from the start.
+
+    The arguments are already read (``ramp`` ends at 1, each share in
+    [0, 1], ``months`` within :data:`MAX_MONTHS`).
+
+    Notes
+    -----
+    In month ``j`` (from 0) the first occupant is still there with
+    probability ``(1 - p)**j`` and books ``share(tenure + j)``; a
+    replacement hired ``k + 1`` months ago is there with probability
+    ``p (1 - p)**k`` and books ``share(k)``; so the output is
+    ``(1 - p)**j × share(tenure + j)`` plus the sum over ``k < j`` of
+    ``p (1 - p)**k × share(k)``, worked out in one pass.  ``share(i)`` is
+    ``ramp[i]``, or 1 past the ramp.
+
+    Examples
+    --------
+    >>> ramp = (Fraction(0), Fraction(1, 2), Fraction(1))
+    >>> seat_shares(ramp, attrition=Fraction(0), months=4, tenure=0)
+    [Fraction(0, 1), Fraction(1, 2), Fraction(1, 1), Fraction(1, 1)]
+    >>> seat_shares(ramp, attrition=Fraction(0), months=3, tenure=1)
+    [Fraction(1, 2), Fraction(1, 1), Fraction(1, 1)]
+    """
+    leave = attrition / 12
+    keep = 1 - leave
+    full = len(ramp)
+    shares = (*ramp, Fraction(1))
+    output = []
+    stay = Fraction(1)  # (1 - p)**j
+    replaced = Fraction(0)  # the replacements' output in month j
+    for j in range(months):
+        output.append(stay * shares[min(tenure + j, full)] + replaced)
+        if leave:
+            replaced += leave * stay * shares[min(j, full)]
+            stay *= keep
+    return output
+
+
+def _fewest_hires(
+    remaining: Fraction, hire_value: list[Fraction], max_per_month: int | None
+) -> dict[int, int]:
+    """Return the fewest hires by start month whose value covers `remaining`.
+
+    `hire_value[m - 1]` is what one hire starting in month ``m`` adds; it
+    falls month by month, so the earliest months are filled first, up to
+    `max_per_month` each.  When `remaining` cannot be covered, the hires
+    that come closest.
+    """
+    plan: dict[int, int] = {}
+    for month, value in enumerate(hire_value, start=1):
+        if remaining <= 0 or value == 0:
+            break
+        needed = math.ceil(remaining / value)
+        take = needed if max_per_month is None else min(needed, max_per_month)
+        plan[month] = take
+        remaining -= take * value
+    return plan
+
+
+def _hired_shares(
+    seat: list[Fraction], hires_by_month: dict[int, int], months: int
+) -> list[Fraction]:
+    """Return the hires' ramped rep equivalents by month: hires by start month ⊛ one seat.
+
+    Worked out in whole numbers over the seat's common denominator.
+    """
+    denominator = math.lcm(*(share.denominator for share in seat)) if seat else 1
+    scaled = [s.numerator * (denominator // s.denominator) for s in seat]
+    hired = [0] * months
+    for start, count in hires_by_month.items():
+        for k, share in enumerate(scaled[: months - start + 1]):
+            hired[start - 1 + k] += count * share
+    return [Fraction(total, denominator) for total in hired]
 
 
 def hiring_plan(
@@ -261,39 +346,13 @@ class HiringPlan(TabularModel):
     # -- the model -------------------------------------------------------------
 
     def _seat_output(self, *, ramped: bool) -> list[Fraction]:
-        """Return the expected share of full productivity of one seat, by month since filled.
-
-        Each month a share ``p = attrition / 12`` of the seat's occupants
-        leave and are replaced by a new hire.  In month ``j`` (from 0) the
-        first occupant is still there with probability ``(1 - p)**j``, and a
-        replacement hired ``k + 1`` months ago with probability
-        ``p (1 - p)**k``, so the output is ``(1 - p)**j × share(first, j)``
-        plus the sum over ``k < j`` of ``p (1 - p)**k × share(k)``: one pass.
-        """
-        leave = self.attrition / 12
-        keep = 1 - leave
-        full = len(self.ramp)
-        shares = (*self.ramp, Fraction(1))
-        first = full if ramped else 0
-        output = []
-        stay = Fraction(1)  # (1 - p)**j
-        replaced = Fraction(0)  # the replacements' output in month j
-        for j in range(self.months):
-            output.append(stay * shares[min(first + j, full)] + replaced)
-            if leave:
-                replaced += leave * stay * shares[min(j, full)]
-                stay *= keep
-        return output
+        """Return the expected share of full productivity of one seat (see :func:`seat_shares`)."""
+        tenure = len(self.ramp) if ramped else 0
+        return seat_shares(self.ramp, attrition=self.attrition, months=self.months, tenure=tenure)
 
     @cached_property
     def _new_seat(self) -> list[Fraction]:
         return self._seat_output(ramped=False)
-
-    @cached_property
-    def _new_seat_scaled(self) -> tuple[list[int], int]:
-        """The new seat's output over one common denominator: whole numerators and it."""
-        denominator = math.lcm(*(share.denominator for share in self._new_seat))
-        return [s.numerator * (denominator // s.denominator) for s in self._new_seat], denominator
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
@@ -327,20 +386,7 @@ class HiringPlan(TabularModel):
         months first, up to `max_hires_per_month`.  When the target is out
         of reach, this is the plan that comes closest.
         """
-        remaining = self.target - self.baseline
-        plan: dict[int, int] = {}
-        for month, value in enumerate(self.hire_value, start=1):
-            if remaining <= 0 or value == 0:
-                break
-            needed = math.ceil(remaining / value)
-            take = (
-                needed
-                if self.max_hires_per_month is None
-                else min(needed, self.max_hires_per_month)
-            )
-            plan[month] = take
-            remaining -= take * value
-        return plan
+        return _fewest_hires(self.target - self.baseline, self.hire_value, self.max_hires_per_month)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -360,16 +406,11 @@ class HiringPlan(TabularModel):
         """Return the expected bookings month by month with these hires by start month.
 
         The hires' output is a convolution of hires by start month with one
-        seat's output, worked out in whole numbers over a common denominator.
+        seat's output (the package's one seat model, :func:`seat_shares`).
         """
-        seat, denominator = self._new_seat_scaled
-        hired = [0] * self.months
-        for start, count in hires_by_month.items():
-            for k, share in enumerate(seat[: self.months - start + 1]):
-                hired[start - 1 + k] += count * share
-        scale = self.productivity / denominator
+        hired = _hired_shares(self._new_seat, hires_by_month, self.months)
         return [
-            base + scale * extra if extra else base
+            base + self.productivity * extra if extra else base
             for base, extra in zip(self._baseline_months, hired, strict=True)
         ]
 
