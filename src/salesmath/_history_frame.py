@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE_PATTERN",
     "FALSE_WORDS",
+    "JDN_EPOCH",
     "PREFIX",
     "as_lazy",
     "check_columns",
@@ -43,6 +44,8 @@ DATE_PATTERN = r"^\s*\d{4}-\d{2}-\d{2}"
 FALSE_WORDS = ("", "false", "no", "n", "f", "0", "none", "null", "nan")
 """Text that does not mean "reached" in a reached-flag column."""
 
+JDN_EPOCH = 2_440_588
+"""The Julian day number of 1970-01-01."""
 _JDN_OFFSET = 1_721_425
 """``date.toordinal() + _JDN_OFFSET`` is the Julian day number (JDN % 7 == 0 on Mondays)."""
 
@@ -137,12 +140,18 @@ def collect_rows(frame: nw.LazyFrame[Any]) -> list[dict[str, Any]]:
     return [{name: py(data[name][i]) for name in columns} for i in range(len(collected))]
 
 
-def day_number(expr: nw.Expr) -> nw.Expr:
+def day_number(expr: nw.Expr, *, polars: bool = False) -> nw.Expr:
     """Return the Julian day number of a date or datetime expression, in integer arithmetic.
 
     Built from year, month and day alone, so it runs the same in every
-    engine and differences are whole calendar days.
+    engine and differences are whole calendar days.  On polars (`polars`),
+    where a date casts to its day count since 1970, that cast is used: the
+    same number, computed faster.
     """
+    if polars:
+        import narwhals as nw
+
+        return (expr.cast(nw.Date).cast(nw.Int32) + JDN_EPOCH).cast(nw.Int32)
     year, month, day = expr.dt.year(), expr.dt.month(), expr.dt.day()
     shift = (14 - month) // 12
     y = year + 4800 - shift
