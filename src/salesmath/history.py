@@ -545,7 +545,7 @@ class History:
         --------
         >>> import pathlib, tempfile
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "deals.csv"
-        >>> _ = path.write_text("id,status,amount\\n1,Won,900\\n2,Lost,oops\\n")
+        >>> _ = path.write_text("id,status,amount\n1,Won,900\n2,Lost,oops\n")
         >>> History.from_csv(path, stages=["opps", "won"], outcome="status", won="Won",
         ...                  lost="Lost", id="id", amount="amount")
         Traceback (most recent call last):
