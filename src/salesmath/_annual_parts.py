@@ -22,7 +22,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
 from salesmath._format import NONE, format_amount, format_exact, format_percent
 from salesmath._table import Column, Table, TabularModel
@@ -538,6 +538,14 @@ class KeyResult(BaseModel):
     percent: bool = Field(
         default=False, description="whether the figures are percentages (a margin, a rate)"
     )
+
+    @field_validator("target", "actual", "baseline", mode="before")
+    @classmethod
+    def _read_figures(cls, value: Any, info: ValidationInfo) -> Any:
+        """Read figures as a plan writes them: ``"5.4%"``, ``"$2.2M"``."""
+        if value is None or isinstance(value, Fraction):
+            return value
+        return read_figure(value, what=info.field_name or "figure")
 
     def model_post_init(self, context: Any, /) -> None:
         """Refuse a baseline equal to the target: progress from it would divide by zero."""

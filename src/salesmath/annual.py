@@ -629,13 +629,16 @@ class AnnualPlan(TabularModel):
     def rep_quota(self) -> Amount | None:
         """One fully ramped rep's quota over the horizon: quota per RRE-month × months.
 
+        Rounded to the nearest cent (attrition compounds into exact numbers
+        too long to plan with).
         A ramping rep's quota is this times their ramp share, month by month.
         None when the plan has no capacity at all.
         """
         rre_months = sum(self.rre, Fraction(0))
         if not rre_months:
             return None
-        return self.quota / rre_months * self.months
+        exact = self.quota / rre_months * self.months
+        return Fraction(math.floor(exact * 100 + Fraction(1, 2)), 100)  # to the nearest cent
 
     def rep_plan(self) -> QuotaPlan | None:
         """Return the funnel plan of one ramped rep's quota (:meth:`Funnel.plan`).
