@@ -389,3 +389,40 @@ def test_a_team_ready_to_hire_gets_the_plain_plan() -> None:
     plan = hiring_plan(1_000_000, headcount=1, productivity=10_000, ramp=[1], capacity=ready)
     assert plan.ready_to_hire is True
     assert plan.summary().startswith("Hire 8 reps (month 1: 8) to book 1,000,000 in 12 months")
+
+
+# -- the one seat model (seat_shares), shared with the annual plan ------------------------------
+
+
+def test_a_seat_with_tenure_is_a_new_seat_moved_along_the_ramp() -> None:
+    from salesmath.hiring import seat_shares
+
+    ramp = (Fraction(0), Fraction(1, 4), Fraction(1, 2), Fraction(1))
+    new = seat_shares(ramp, attrition=Fraction(0), months=8, tenure=0)
+    assert new == [0, Fraction(1, 4), Fraction(1, 2), 1, 1, 1, 1, 1]
+    for tenure in range(6):
+        moved = seat_shares(ramp, attrition=Fraction(0), months=5, tenure=tenure)
+        assert moved == [*new[tenure:], *[Fraction(1)] * 8][:5]
+    # by hand: a ramped seat, 12% a year leave (1% a month), backfilled by a rep who books
+    # nothing in the first month: 1, then 0.99 every month
+    assert seat_shares(
+        (Fraction(0), Fraction(1)), attrition=Fraction(12, 100), months=3, tenure=2
+    ) == [
+        1,
+        Fraction(99, 100),
+        Fraction(99, 100),
+    ]
+
+
+@given(plans)
+@settings(max_examples=40)
+def test_hiring_plan_and_the_annual_plan_share_one_seat_model(kwargs) -> None:
+    from salesmath.annual import annual_plan
+
+    plan = hiring_plan(kwargs.pop("target"), **kwargs)
+    if len(plan.ramp) > plan.months:
+        return  # the annual plan refuses a ramp longer than its horizon
+    year = annual_plan(plan.target, start=plan.target, seasonality="even", **kwargs)
+    assert year.hires_by_month == plan.hires_by_month
+    assert year.capacity == plan.bookings
+    assert year.capacities == plan._monthly(plan.hires_by_month)

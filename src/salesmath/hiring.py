@@ -8,6 +8,10 @@ in months ``s`` to the end of the horizon.  It proposes the fewest hires that
 reach the target, set against the naive answer "triple the target, triple
 the team", which forgets that new reps ramp.
 
+The seat model (ramp, attrition, tenure) is :func:`seat_shares`, the
+package's one: the year's plan (:func:`salesmath.annual.annual_plan`)
+counts ramped rep equivalents with it too.
+
 Limits
 ------
 The plan is exact, so its work and the size of its numbers grow with the
