@@ -650,3 +650,110 @@ def test_the_longest_plan_is_quick() -> None:
     assert not plan.reachable
     assert math.isfinite(growth_rate(10**12, 10**15, 120).rate)
     assert "nan" not in text.lower()
+
+
+# -- the `salesmath year` subcommand (wired into cli.py by the lead) -----------------------------
+
+
+def year(*argv: str) -> str:
+    import argparse
+
+    from salesmath import _cli_year
+
+    parser = argparse.ArgumentParser()
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--json", action="store_true")
+    commands = parser.add_subparsers(dest="command")
+    _cli_year.add_parser(commands, [output])
+    args = parser.parse_args(["year", *argv])
+    return args.handler(args)
+
+
+def test_year_prints_the_3m_to_9m_plan_and_its_cascade() -> None:
+    text = year(str(EXAMPLES / "year_3m_to_9m.toml"))
+    lines = text.splitlines()
+    assert lines[0] == (
+        "Plan for 9,000,000 in 12 months (3× this year's 3,000,000): capacity 9,165,769.83 "
+        "with 27 hires"
+    )
+    assert lines[1].split() == [
+        "month", "target", "quota", "RRE", "capacity", "gap", "hires",
+        "activities", "discos", "demos", "won",
+    ]  # fmt: skip
+    assert "Naive answer (scale the team with the target): 16 hires" in text
+    assert "Cascade of 9,900,000 by weight to the cent" in text
+    assert "East       5  62.5%  6,187,500" in text
+
+
+def test_year_json_is_one_strict_document() -> None:
+    text = year(str(EXAMPLES / "year_3m_to_9m.toml"), "--json", "--target", "6,000,000")
+    document = json.loads(text, parse_constant=lambda name: pytest.fail(name))
+    assert document["plan"]["target"] == 6_000_000
+    assert abs(document["plan"]["growth_rate"] - (2 ** (1 / 12) - 1)) < 1e-12
+    assert document["rep_plan"]["counts"]["won"] > 0
+    assert sum(Fraction(v) for v in document["cascade"]["amounts"].values()) == Fraction(
+        document["plan"]["quota"]
+    )
+
+
+def test_year_scores_the_okr_plan() -> None:
+    text = year(str(EXAMPLES / "year_okr_2022.toml"))
+    assert "Rockstar Revenue Growth: 70.7%" in text
+    assert "Improve our Operational Processes: 62.5%" in text
+    document = json.loads(year(str(EXAMPLES / "year_okr_2022.toml"), "--json"))
+    assert [okr["score"] for okr in document["okrs"]] == [0.75, 0.625, "99/140"]
+    assert "plan" not in document
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "year.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "flags", "error", "message"),
+    [
+        ("", (), "ConfigError", r"has no plan and no OKRs"),
+        ("target = 9000000\nstart = 3000000\n", (), "ConfigError", r"lacks headcount, "),
+        ("quota = 5\n", (), "ConfigError", r"unknown key\(s\) 'quota'"),
+        (
+            "target = 9e6\nstart = 3e6\nheadcount = 8\nproductivity = 31250\nramp = [1]\n"
+            "seasonality = [0.5, 0.4]\nmonths = 2\n",
+            (),
+            "InvalidInputError",
+            r"config file '.*year.toml': seasonality must add up to 1",
+        ),
+        (
+            "target = 9e6\nstart = 3e6\nheadcount = 8\nproductivity = 31250\nramp = [1]\n",
+            ("--months", "0"),
+            "InvalidInputError",
+            r"^--months: months must be a whole number >= 1",
+        ),
+        (
+            "target = 9e6\nstart = 3e6\nheadcount = 8\nproductivity = 31250\nramp = [1]\n"
+            "[funnel]\nstages = ['demos', 'won']\nrates = ['160%']\ndeal_size = 1000\n",
+            (),
+            "InvalidInputError",
+            r"funnel: rate from 'demos' to 'won' must be in \(0, 1\]",
+        ),
+        (
+            "target = 9e6\nstart = 3e6\nheadcount = 8\nproductivity = 31250\nramp = [1]\n"
+            "[cascade]\nEast = 0\n",
+            (),
+            "InvalidInputError",
+            r"cascade: weights are all zero",
+        ),
+        (
+            "[[okrs]]\nobjective = 'Grow'\nkey_results = [{ text = 'grow a lot' }]\n",
+            (),
+            "InvalidInputError",
+            r"okrs\[0\]\.key_results\[0\]: no target figure",
+        ),
+    ],
+)
+def test_year_bad_config_is_one_clear_error(tmp_path, text, flags, error, message) -> None:
+    from salesmath import errors
+
+    with pytest.raises(getattr(errors, error), match=message):
+        year(write(tmp_path, text), *flags)

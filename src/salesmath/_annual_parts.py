@@ -22,11 +22,19 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
 
 from salesmath._format import NONE, format_amount, format_exact, format_percent
 from salesmath._table import Column, Table, TabularModel
-from salesmath.errors import InvalidInputError, UnknownNameError, construct
+from salesmath.errors import InvalidInputError, LimitError, UnknownNameError, construct
 from salesmath.hiring import MAX_MONTHS
 from salesmath.numbers import (
     MAX_AMOUNT,
@@ -38,11 +46,13 @@ from salesmath.numbers import (
     parse_name,
     parse_share,
     parse_whole,
+    to_json_number,
 )
 
 __all__ = [
     "DIGITS",
     "Cascade",
+    "Exact",
     "GrowthRate",
     "KeyResult",
     "Objective",
@@ -58,6 +68,12 @@ DIGITS: Final = 20
 MONTHS_LIMIT: Final = "salesmath's limit on a plan, ten years"
 
 CENT: Final = Fraction(1, 100)
+
+Exact = Annotated[
+    Fraction,
+    PlainSerializer(to_json_number, return_type=int | float | str, when_used="json"),
+]
+"""A signed exact number in results (a progress, a gap), written to JSON as an amount is."""
 
 
 def read_months(value: object) -> int:
@@ -85,6 +101,8 @@ def read_figure(value: object, *, what: str) -> Fraction:
 
     A percentage is its share (``"5.4%"`` is 0.054); ``k``, ``M`` and ``B``
     scale by a thousand, a million and a billion; a leading ``$`` is dropped.
+    Anything else :func:`~salesmath.numbers.parse_amount` reads is read by
+    it (``"425000/375000"``).
 
     Examples
     --------
@@ -98,6 +116,12 @@ def read_figure(value: object, *, what: str) -> Fraction:
     if isinstance(value, str):
         match = _FIGURE_RE.fullmatch(value.strip()[:100])
         if match is None:
+            try:  # a fraction, "425000/375000", or another form the amount reader knows
+                return parse_amount(value, what=what)
+            except LimitError:
+                raise
+            except InvalidInputError:
+                pass
             raise InvalidInputError(
                 f'{what} must be a number >= 0 such as 240, "5.4%" or "$2.2M", got {value!r}'[:300]
             )
@@ -604,7 +628,7 @@ class KeyResult(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def progress(self) -> Fraction | None:
+    def progress(self) -> Exact | None:
         """``(actual - baseline) / (target - baseline)``; None without both."""
         if self.actual is None or self.baseline is None:
             return None
@@ -612,7 +636,7 @@ class KeyResult(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def score(self) -> Fraction | None:
+    def score(self) -> Exact | None:
         """Progress when there is a baseline, else attainment."""
         return self.attainment if self.baseline is None else self.progress
 
@@ -647,7 +671,7 @@ class Objective(TabularModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def score(self) -> Fraction | None:
+    def score(self) -> Exact | None:
         """The mean score of the key results that have one; None if none has."""
         scores = [kr.score for kr in self.key_results if kr.score is not None]
         return sum(scores, Fraction(0)) / len(scores) if scores else None

@@ -43,6 +43,7 @@ from pydantic import Field, computed_field, field_validator, model_validator
 from salesmath._annual_parts import (
     DIGITS,
     Cascade,
+    Exact,
     GrowthRate,
     KeyResult,
     Objective,
@@ -562,7 +563,7 @@ class AnnualPlan(TabularModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def gaps(self) -> list[Fraction]:
+    def gaps(self) -> list[Exact]:
         """Target minus capacity, by month: positive short, negative to spare."""
         return [t - c for t, c in zip(self.targets, self.capacities, strict=True)]
 
