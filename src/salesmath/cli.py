@@ -427,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     hire.add_argument("--funnel", help="model config for --team")
     hire.set_defaults(handler=_hire)
 
+    from salesmath import _cli_fit, _cli_year  # argparse only: the work is imported in run()
+
+    _cli_fit.add_parser(commands, shared)
+    _cli_year.add_parser(commands, shared)
     return parser
 
 
