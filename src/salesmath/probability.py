@@ -147,55 +147,22 @@ def _jacobi(n: int, alpha: int, beta: int) -> tuple[Any, Any]:
     return (1 + roots) / 2, weights / weights.sum()
 
 
-def _nodes(measured: list[tuple[int, int]]) -> tuple[Any, Any]:
+def _nodes(measured: list[tuple[int, int]], per_rate: int | None = None) -> tuple[Any, Any]:
     """Gauss–Jacobi nodes and weights for the product of Beta-distributed rates.
 
     Returns the product of one node per rate at every grid point, and the
     grid point's weight (the weights add up to 1).  Exact for polynomials of
-    degree < 2 × nodes in each rate.
+    degree < 2 × nodes in each rate.  `per_rate` nodes a rate (by default
+    64 for one rate, 32 each for two, 12 each for more).
     """
-    per_rate = {1: 64, 2: 32}.get(len(measured), 12)
+    if per_rate is None:
+        per_rate = {1: 64, 2: 32}.get(len(measured), 12)
     values, weights = np.ones(1), np.ones(1)
     for alpha, beta in measured:
         roots, mass = _jacobi(per_rate, alpha, beta)
         values = np.multiply.outer(values, roots).ravel()
         weights = np.multiply.outer(weights, mass).ravel()
     return values, weights
-
-
-def _binomial_pmf(counts: Any, trials: int, chances: Any) -> Any:
-    """Binomial probabilities of `counts` (0 outside 0..trials), in logs, scipy.special only."""
-    from scipy import special
-
-    k = np.clip(counts, 0, trials).astype(np.float64)
-    log_p = (
-        special.gammaln(trials + 1.0)
-        - special.gammaln(k + 1)
-        - special.gammaln(trials - k + 1)
-        + special.xlogy(k, chances)
-        + special.xlog1py(trials - k, -chances)
-    )
-    return np.where((counts >= 0) & (counts <= trials), np.exp(log_p), 0.0)
-
-
-def _short(trials: Any, deals: int, alpha: int, beta: int) -> Any:
-    """P(fewer than `deals` of each of `trials` convert), the rate Beta(alpha, beta).
-
-    Beta-binomial probabilities of 0, 1, ..., deals - 1, by the ratio of
-    consecutive terms, in logs so that nothing underflows on the way.
-    """
-    from scipy import special
-
-    m = trials.astype(float)
-    log_p = special.betaln(alpha, m + beta) - special.betaln(alpha, beta)
-    total = np.exp(log_p)
-    for y in range(deals - 1):
-        alive = m - y > 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.log((m - y) * (y + alpha)) - np.log((y + 1) * (m - y - 1 + beta))
-        log_p = np.where(alive, log_p + ratio, -np.inf)
-        total += np.exp(log_p)
-    return np.minimum(total, 1.0)
 
 
 _DIRECT_DEALS: Final = 1000
@@ -234,47 +201,260 @@ def _binomial_tail(deals: int, volume: int, chance: float) -> float:
     return tail
 
 
-def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]]) -> float:
-    """P(at least `deals` won | `volume` at a stage).
+_CHUNK: Final = 1 << 16
+"""Counts worked out per vectorised call when a table of tails grows."""
+_SPREAD: Final = 9.0
+"""Standard deviations kept each side of a binomial count's mean (beyond: under 1e-18)."""
+_ROUGH_NODES: Final = 6
+"""Gauss–Jacobi nodes a rate while the search narrows down (then settled exactly)."""
+_MIXED_COUNT: Final = 2_000_000
+"""The largest count whose beta-binomial probabilities are summed one by one."""
+_GRID: Final = 96
+"""Volumes a rough search step tries at once."""
+_HERMITE: list[tuple[Any, Any]] = []
+"""Gauss–Hermite nodes and weights (12), made on first use: a binomial count as a normal
+one, for the rough search."""
 
-    Exact rates only: the binomial tail.  One measured rate: the count after
-    the exact rates is binomial, each count then converts beta-binomially, so
-    the sum over counts is exact (the tails left out hold far less than float
-    resolution).  Several measured rates: the one measured on fewest trials
-    is kept exact that way; the others are integrated by Gauss–Jacobi
-    quadrature over their Beta posteriors.
+
+class _PassageTail:
+    """P(at least `deals` of `m` convert | the rate is Beta(alpha, beta)), for any m.
+
+    Beta-binomial tails for every count at once, with no loop over deals:
+    the (j + 1)-th unit brings the `deals`-th conversion with probability
+    ``tau(j) = P(X_j = deals - 1) · (alpha + deals - 1) / (alpha + beta + j)``
+    (a Pólya urn: after j units and k conversions the next converts with
+    chance ``(alpha + k) / (alpha + beta + j)``), X_j being beta-binomial.  So
+    ``P(X_m >= deals) = tau(deals - 1) + … + tau(m - 1)``, a cumulative sum of
+    positive terms.  ``tau(deals - 1) = B(deals + alpha, beta) / B(alpha, beta)``
+    (the first `deals` all convert), and each next term follows by the ratio
+    ``tau(j + 1) / tau(j) = (1 + (deals - 1) / (j - deals + 2)) / (1 + (alpha + deals) / (j - deals + 1 + beta))``,
+    summed in logs (``log1p``), so no large ``gammaln`` loses digits.  The
+    table grows as the search asks for larger counts; counts below its start
+    are summed (in chunks) but not kept.
     """
-    if deals <= 0:
-        return 1.0
-    if volume < deals:
-        return 0.0
-    if not measured:
-        return _binomial_tail(deals, volume, known)
-    keep = min(range(len(measured)), key=lambda i: sum(measured[i]))
-    alpha, beta = measured[keep]
-    values, weights = _nodes([rate for i, rate in enumerate(measured) if i != keep])
-    chances = known * values
-    # Counts after the exact rates: Binomial(volume, chance) per node, cut at 12 sd.
-    spread = math.ceil(12 * math.sqrt(volume * float(np.max(chances))) + 40)
-    if 2 * spread >= volume:
-        counts = np.arange(volume + 1)[None, :]
-    else:
-        centres = np.round(volume * chances).astype(np.int64)
-        counts = centres[:, None] + np.arange(-spread, spread + 1)[None, :]
-    likely = _binomial_pmf(counts, volume, chances[:, None])
-    # P(at least `deals` of m convert at the kept rate), for every m once.
-    low = max(int(counts.min()), 0)
-    high = min(int(counts.max()), volume)
-    each = np.arange(low, high + 1)
-    enough = 1.0 - _short(each, deals, alpha, beta)
-    inside = np.clip(counts, low, high) - low
-    chance = float(weights @ (likely * enough[inside]).sum(axis=1))
-    if not math.isfinite(chance):  # never pass a NaN off as a probability
-        raise InvalidInputError(
-            "the chance of reaching quota could not be worked out accurately for these "
-            "measured rates; simulate instead (Funnel.simulate)"
+
+    def __init__(self, deals: int, alpha: int, beta: int) -> None:
+        from scipy import special
+
+        self.deals, self.alpha, self.beta = deals, alpha, beta
+        self._first = float(
+            special.betaln(deals + alpha, beta) - special.betaln(alpha, beta)
+        )  # log tau(deals - 1)
+        self._reset(deals)
+
+    def _reset(self, start: int) -> None:
+        self.start = start  # the table holds P(X_m >= deals) for m = start, start + 1, ...
+        self.table = np.zeros(0)
+        self._next = self.deals - 1  # the next j whose tau is to be added
+        self._log_tau = self._first  # log tau(self._next)
+        self._sum = 0.0
+
+    def _grow(self, top: int) -> None:
+        """Sum on up to count `top`, keeping the tails of counts from `start`."""
+        d, alpha, beta = self.deals, self.alpha, self.beta
+        parts = [self.table]
+        while self._next < top:
+            j = np.arange(self._next, min(top, self._next + _CHUNK), dtype=np.float64)
+            steps = np.log1p((d - 1) / (j - d + 2)) - np.log1p((alpha + d) / (j - d + 1 + beta))
+            logs = np.empty(len(j))
+            logs[0] = self._log_tau
+            np.cumsum(steps[:-1], out=logs[1:])
+            logs[1:] += self._log_tau
+            self._log_tau = float(logs[-1] + steps[-1])
+            tails = self._sum + np.cumsum(np.exp(logs))  # P(X_{j + 1} >= deals)
+            self._sum = float(tails[-1])
+            first_count = self._next + 1
+            self._next += len(j)
+            keep = max(self.start - first_count, 0)
+            if keep < len(tails):
+                parts.append(tails[keep:])
+        self.table = np.minimum(np.concatenate(parts), 1.0)
+
+    def values(self, low: int, high: int) -> Any:
+        """Return P(X_m >= deals) for m = low … high (0 below `deals`)."""
+        out = np.zeros(high - low + 1)
+        if high < self.deals:
+            return out
+        low_kept = max(low, self.deals)
+        if low_kept < self.start:  # start again, keeping more
+            self._reset(max(self.deals, low_kept - max(high - low_kept, 64)))
+        if self.start + len(self.table) <= high:
+            self._grow(high + max((high - low) // 2, 64))
+        out[low_kept - low :] = self.table[low_kept - self.start : high - self.start + 1]
+        return out
+
+    def between(self, low: float, high: float) -> tuple[int, Any]:
+        """Return the first count and the tails of every count from `low` to `high`."""
+        first = max(math.floor(low), 0)
+        return first, self.values(first, max(math.ceil(high), first) + 1)
+
+
+class _Chance:
+    """P(at least `deals` won | n units at a stage), for the n a search tries.
+
+    Exact rates only: the binomial tail.  Measured rates: the one measured
+    on fewest trials is kept exact, by its beta-binomial tails
+    (:class:`_PassageTail`, worked out once for every count the search
+    needs); the count reaching it is binomial after the exact rates, mixed
+    over the other measured rates by Gauss–Jacobi quadrature of their Beta
+    posteriors:
+    ``P(n) = sum_i w_i sum_m Binomial(m; n, known · x_i) · tail(m)``, the
+    binomial summed over the counts within 9 standard deviations of its
+    mean (beyond: under 1e-18), by the ratio of consecutive terms in logs,
+    in one vectorised call per n.
+    """
+
+    def __init__(self, deals: int, known: float, measured: list[tuple[int, int]]) -> None:
+        self.deals, self.known, self.measured = deals, known, measured
+        self._cache: dict[int, float] = {}
+        if measured:
+            keep = min(range(len(measured)), key=lambda i: sum(measured[i]))
+            others = [rate for i, rate in enumerate(measured) if i != keep]
+            self.tail = _PassageTail(deals, *measured[keep])
+            self.chances, self.weights = self._rule(others, None)
+            self.rough_chances, self.rough_weights = self._rule(others, _ROUGH_NODES)
+            self.direct = known == 1.0 and not others  # P(n) is the tail itself
+            # one other measured rate straight above the kept one: the count reaching
+            # the kept rate is beta-binomial, summed exactly (no quadrature)
+            self.mixed = others[0] if known == 1.0 and len(others) == 1 else None
+
+    def _rule(self, others: list[tuple[int, int]], per_rate: int | None) -> tuple[Any, Any]:
+        values, weights = _nodes(others, per_rate)
+        keep = weights > 1e-20 * float(weights.max())  # nodes that cannot matter: dropped
+        return self.known * values[keep], weights[keep]
+
+    def __call__(self, volume: int) -> float:
+        """Return the chance from `volume` units."""
+        if volume not in self._cache:
+            self.span(volume)
+        return self._cache[volume]
+
+    def span(self, volume: int) -> tuple[float, float, float]:
+        """Return the chances from `volume - 1`, `volume` and `volume + 1` units, at once."""
+        wanted = (volume - 1, volume, volume + 1)
+        if not all(v in self._cache for v in wanted):
+            for v, value in zip(wanted, self._span(volume), strict=True):
+                self._cache.setdefault(v, value)
+        below, at, above = (self._cache[v] for v in wanted)
+        return below, at, above
+
+    def _span(self, volume: int) -> tuple[float, float, float]:
+        deals = self.deals
+        if deals <= 0:
+            return 1.0, 1.0, 1.0
+        if volume + 1 < deals:
+            return 0.0, 0.0, 0.0
+        if not self.measured:
+            return tuple(  # type: ignore[return-value]
+                0.0 if v < deals else _binomial_tail(deals, v, self.known)
+                for v in (volume - 1, volume, volume + 1)
+            )
+        if self.direct:
+            below, at, above = self.tail.values(volume - 1, volume + 1)
+            return float(below), float(at), float(above)
+        if self.mixed is not None and volume <= _MIXED_COUNT:
+            return (
+                *self._mixed_pair(volume, *self.mixed),
+                self._mixed_pair(volume + 1, *self.mixed)[1],
+            )
+        if volume - 1 < 0:
+            return 0.0, 0.0, self._span(volume + 1)[1]
+        # From volume - 1 units: each node's binomial counts over a window, by the
+        # ratio of consecutive probabilities, in logs (each row scaled to add up to 1
+        # at the end).  One more unit converts with chance r, so
+        # P(n + 1) = P(n) + r · E[tau(M_n)], and M_{n + 1}'s probabilities follow from
+        # M_n's: (1 - r) · p(m) + r · p(m - 1).
+        n = volume - 1
+        chances, weights = self.chances, self.weights
+        sd = math.sqrt(n * float(np.max(chances * (1 - chances))))
+        width = min(2 * math.ceil(_SPREAD * sd + 8) + 1, n + 1)
+        centres = np.round(n * chances).astype(np.int64)
+        starts = np.clip(centres - width // 2, 0, n + 1 - width)
+        low, high = int(starts.min()), int(starts.max()) + width - 1
+        each = np.arange(low, high + 1, dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            ratio = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
+        odds = np.log(chances) - np.log1p(-chances)
+        offsets = (starts - low)[:, None]
+        logs = np.zeros((len(chances), width))
+        np.cumsum(
+            ratio[offsets + np.arange(width - 1)[None, :]] + odds[:, None], axis=1, out=logs[:, 1:]
         )
-    return min(max(chance, 0.0), 1.0)
+        logs -= logs.max(axis=1, keepdims=True)  # each row's largest term: 1
+        likely = np.exp(logs)
+        totals = likely.sum(axis=1)
+        tails = self.tail.values(low, high + 2)
+        gains = np.diff(tails)  # tau(m): the unit that brings the deals-th conversion
+        window = offsets + np.arange(width)[None, :]
+        below_rows = np.einsum("ij,ij->i", likely, tails[window]) / totals
+        gain_rows = np.einsum("ij,ij->i", likely, gains[window]) / totals
+        likely *= (1 - chances)[:, None]
+        likely[:, 1:] += (chances[:, None] / (1 - chances)[:, None]) * (
+            likely[:, :-1]
+        )  # (1 - r) p(m) + r p(m - 1), the top term past the window dropped (< 1e-18)
+        gain_next = np.einsum("ij,ij->i", likely, gains[window]) / totals
+        below = float(weights @ below_rows)
+        at = below + float((weights * chances) @ gain_rows)
+        above = at + float((weights * chances) @ gain_next)
+        if not all(math.isfinite(v) for v in (below, at, above)):  # never pass a NaN off
+            raise InvalidInputError(
+                "the chance of reaching quota could not be worked out accurately for these "
+                "measured rates; simulate instead (Funnel.simulate)"
+            )
+        return tuple(min(max(v, 0.0), 1.0) for v in (below, at, above))  # type: ignore[return-value]
+
+    def _mixed_pair(self, volume: int, alpha: int, beta: int) -> tuple[float, float]:
+        """Return the chances from `volume - 1` and `volume` units, a Beta rate first.
+
+        The count a Beta(alpha, beta) rate passes on is beta-binomial: its
+        probabilities by the ratio of consecutive terms, in logs from the most
+        likely count outward, scaled to add up to 1.
+        """
+        n = volume - 1
+        each = np.arange(n + 1, dtype=np.float64)
+        # log P(m + 1) - log P(m) = log((n - m)(alpha + m) / ((m + 1)(n - m - 1 + beta)))
+        with np.errstate(divide="ignore"):
+            step = np.log((n - each[:-1]) * (alpha + each[:-1])) - np.log(
+                (each[:-1] + 1) * (n - each[:-1] - 1 + beta)
+            )
+        top = int(np.argmax(step <= 0)) if n else 0  # the most likely count
+        logs = np.zeros(n + 1)
+        np.cumsum(step[top:], out=logs[top + 1 :])
+        np.cumsum(-step[:top][::-1], out=logs[:top][::-1])
+        likely = np.exp(logs - logs.max())
+        likely /= likely.sum()
+        keep = np.flatnonzero(likely > 1e-300)
+        low, high = int(keep[0]), int(keep[-1])
+        likely = likely[low : high + 1]
+        tails = self.tail.values(low, high + 1)
+        below = float(likely @ tails[:-1])
+        # one more unit passes the first rate with chance (alpha + m) / (alpha + beta + n)
+        passes = (alpha + each[low : high + 1]) / (alpha + beta + n)
+        at = below + float((likely * passes) @ np.diff(tails))
+        return min(max(below, 0.0), 1.0), min(max(at, 0.0), 1.0)
+
+    def rough(self, volumes: Any) -> Any:
+        """Return the chance from each of `volumes` units, roughly (for the search).
+
+        Each binomial count is taken as normal (Gauss–Hermite) and the tails
+        interpolated: within about 1e-4 of the exact chance, in one call for
+        every volume.
+        """
+        n = np.asarray(volumes, dtype=np.float64)[:, None, None]
+        r = self.rough_chances[None, :, None]
+        if not _HERMITE:
+            _HERMITE.append(np.polynomial.hermite.hermgauss(12))
+        nodes, mass = _HERMITE[0]
+        counts = n * r + np.sqrt(2 * n * r * (1 - r)) * nodes[None, None, :]
+        first, tails = self.tail.between(float(counts.min()), float(counts.max()))
+        values = np.interp(counts, np.arange(first, first + len(tails)), tails)
+        per_node = values @ (mass / math.sqrt(math.pi))
+        return per_node @ self.rough_weights
+
+
+def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]]) -> float:
+    """P(at least `deals` won | `volume` at a stage); see :class:`_Chance`."""
+    return _Chance(deals, known, measured)(volume)
 
 
 def _unreachable(
@@ -289,52 +469,131 @@ def _unreachable(
     )
 
 
-def _smallest_count(
-    stage: str, deals: int, confidence: float, known: float, measured: list[tuple[int, int]]
-) -> int:
-    """Find the smallest n with P(at least `deals` won | n at `stage`) >= `confidence`."""
+def _first_guess(
+    deals: int, confidence: float, known: float, measured: list[tuple[int, int]]
+) -> float:
+    """Return the failures a first guess allows: where the search for a count starts.
+
+    Exact rates: the negative binomial quantile.  Measured rates: the
+    deals over the (1 - confidence) quantile of the overall rate, its log
+    taken as normal (Beta log-moments by digamma and trigamma, plus 1 / deals
+    for the count's own spread).
+    """
     from scipy import special
 
-    if deals == 0:
-        return 0
-    if not measured and known == 1.0:
-        return deals
-
-    def enough(volume: int) -> bool:
-        return _reach(volume, deals, known, measured) >= confidence
-
-    # Closed form: n - deals failures before the deals-th success (negative binomial);
-    # with measured rates, at their mean, as a first guess.
-    limit = _MAX_MEASURED_COUNT if measured else _MAX_COUNT
     mean = known * math.prod(alpha / (alpha + beta) for alpha, beta in measured)
+    if measured:  # the rate's own spread: log of a product of Betas, taken as normal
+        centre = math.log(known) + sum(
+            float(special.digamma(a) - special.digamma(a + b)) for a, b in measured
+        )
+        spread = math.sqrt(
+            sum(float(special.polygamma(1, a) - special.polygamma(1, a + b)) for a, b in measured)
+            + 1 / deals
+        )
+        low_rate = math.exp(centre + spread * float(special.ndtri(1 - confidence)))
+        return float(math.ceil(deals / low_rate - deals)) if low_rate > 0 else math.inf
     if mean > 1e-6:  # the negative binomial quantile, nbinom.ppf, from its inverse CDF
         failures = float(special.nbdtrik(confidence, deals, mean))
     else:  # rare wins come as a Poisson process: gamma waits (gamma.ppf)
         failures = float(special.gammaincinv(deals, confidence)) / mean
-    failures = float(math.ceil(failures)) if math.isfinite(failures) else math.inf
+    return float(math.ceil(failures)) if math.isfinite(failures) else math.inf
+
+
+def _smallest_count(
+    stage: str, deals: int, confidence: float, known: float, measured: list[tuple[int, int]]
+) -> int:
+    """Find the smallest n with P(at least `deals` won | n at `stage`) >= `confidence`.
+
+    Exact rates: from the negative binomial quantile, checked against the
+    binomial tail.  Measured rates: a rough chance (:meth:`_Chance.rough`)
+    evaluated on grids of volumes lands near the answer; the exact chance
+    then settles it, checking ``P(n) >= confidence > P(n - 1)`` (one
+    vectorised call gives both), so the count agrees with what
+    :func:`attainment_probability` reports.
+    """
+    if deals == 0:
+        return 0
+    if not measured and known == 1.0:
+        return deals
+    chance = _Chance(deals, known, measured)
+    limit = _MAX_MEASURED_COUNT if measured else _MAX_COUNT
+    failures = _first_guess(deals, confidence, known, measured)
     if not measured and (not math.isfinite(failures) or deals + failures > limit):
-        chance = _reach(limit, deals, known, measured)
         raise InvalidInputError(
-            _unreachable(stage, deals, confidence, limit, chance, measured=False)
+            _unreachable(stage, deals, confidence, limit, chance(limit), measured=False)
         )
+
+    def give_up(volume: int) -> int:
+        raise InvalidInputError(
+            _unreachable(stage, deals, confidence, volume, chance(volume), measured=bool(measured))
+        )
+
     guess = deals + int(min(failures, limit - deals))
-    # Settle on the count binom.sf (or the beta-binomial) says, checking neighbours.
-    if enough(guess):
-        low, high, step = guess - 1, guess, 1
-        while low >= deals and enough(low):
-            high, low, step = low, max(low - step, deals - 1), 2 * step
-    else:
-        low, high, step = guess, guess + 1, 1
-        while not enough(high):
+    if measured and chance.direct:  # the beta-binomial tail itself: a sorted search
+        top = max(guess, 2 * deals)
+        while True:
+            values = chance.tail.values(deals, top)
+            where = int(np.searchsorted(values, confidence))  # tails rise with the count
+            if where < len(values):
+                guess = deals + where
+                break
+            if top >= limit:
+                give_up(limit)
+            top = min(2 * top, limit)
+    elif measured:
+        guess = _rough_guess(chance, confidence, guess, limit, give_up)
+    return _settle(chance, confidence, guess, limit, give_up)
+
+
+def _rough_guess(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
+    """Land near the smallest count the rough chance says reaches `confidence`."""
+    deals = chance.deals
+    low, high = float(max(deals, guess // 2)), float(min(max(guess * 3 // 2, deals + 1), limit))
+    if chance.rough([low])[0] >= confidence:
+        low = float(deals)
+    while chance.rough([high])[0] < confidence:  # widen until the answer is bracketed
+        if high >= limit:
+            return limit if chance(limit) >= confidence else give_up(limit)
+        low, high = high, min(high * 2.0, float(limit))
+    while high - low > 1:
+        grid = np.unique(np.round(np.linspace(low, high, _GRID)))
+        reached = chance.rough(grid) >= confidence
+        first = int(np.argmax(reached))
+        high = float(grid[first])
+        low = float(grid[first - 1]) if first > 0 else low
+        if len(grid) < _GRID:
+            break
+    return int(high)
+
+
+def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
+    """From a guess, find the exact smallest count: gallop to a bracket, then bisect."""
+    deals = chance.deals
+    guess = min(max(guess, deals), limit - 1)
+    below, at, above = chance.span(guess)
+    if at >= confidence > below:
+        return guess
+    if above >= confidence > at:
+        return guess + 1
+    if below >= confidence:  # the answer is lower
+        high, step = guess - 1, 1
+        low = deals - 1
+        while high - 1 > low:
+            probe = max(high - step, low)
+            if probe == low or chance(probe) < confidence:
+                low = probe
+                break
+            high, step = probe, 2 * step
+    else:  # the answer is higher
+        low, step = guess + 1, 1
+        high = min(guess + 2, limit)
+        while chance(high) < confidence:
             if high >= limit:
-                chance = _reach(high, deals, known, measured)
-                raise InvalidInputError(
-                    _unreachable(stage, deals, confidence, high, chance, measured=bool(measured))
-                )
+                give_up(limit)
             low, high, step = high, min(high + 2 * step, limit), 2 * step
     while high - low > 1:
         middle = (low + high) // 2
-        if enough(middle):
+        if chance(middle) >= confidence:
             high = middle
         else:
             low = middle
