@@ -409,8 +409,16 @@ def test_the_attainment_spread_says_what_to_expect() -> None:
     assert plan.expected_bookings == 9_900_000 * Fraction(96, 100) == 9_504_000
     assert (
         "At the attainment spread given (60% of reps at or above quota, 96% on average), "
-        "expect 9,504,000, reaching the target."
+        "quotas of 9,900,000 book 9,504,000, covering the target."
     ) in plan.summary()
+    # by hand: 96% on average needs quotas of 9,000,000 / 0.96 = 9,375,000: 4.17% over
+    assert plan.needed_margin == Fraction(1, 24)
+    short = story(over_assignment="2%", attainment=["120%", 1.1, 1, 0.8, 0.7])
+    assert short.summary().endswith(
+        "quotas of 9,180,000 book 8,812,800, short of the target; over-assign by at least 4.2% "
+        "to cover it."
+    )
+    assert story(attainment=[1.2]).needed_margin == 0
 
 
 def test_a_ramped_reps_quota_and_the_activity_it_needs() -> None:

@@ -627,6 +627,19 @@ class AnnualPlan(TabularModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def needed_margin(self) -> Amount | None:
+        """The least over-assignment whose quotas, at the spread's mean, book the target.
+
+        ``1 / mean attainment - 1`` (0 when reps attain 100% on average);
+        None without a spread, or when nobody attains anything.
+        """
+        mean = self.expected_attainment
+        if not mean:
+            return None
+        return max(1 / mean - 1, Fraction(0))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def rep_quota(self) -> Amount | None:
         """One fully ramped rep's quota over the horizon: quota per RRE-month × months.
 
@@ -698,11 +711,18 @@ class AnnualPlan(TabularModel):
                 f"{format_percent(self.over_assignment)} over the target."
             )
         if self.expected_bookings is not None and self.share_at_quota is not None:
-            reaches = "reaching" if self.expected_bookings >= self.target else "short of"
+            covers = self.expected_bookings >= self.target
+            needed = self.needed_margin
+            fix = (
+                ""
+                if covers or needed is None
+                else f"; over-assign by at least {format_percent(needed)} to cover it"
+            )
             sentences.append(
                 f"At the attainment spread given ({format_percent(self.share_at_quota)} of reps at "
-                f"or above quota, {format_percent(self.expected_attainment)} on average), expect "
-                f"{format_amount(self.expected_bookings)}, {reaches} the target."
+                f"or above quota, {format_percent(self.expected_attainment)} on average), quotas "
+                f"of {format_amount(self.quota)} book {format_amount(self.expected_bookings)}, "
+                f"{'covering' if covers else 'short of'} the target{fix}."
             )
         plan = self.rep_plan()
         if plan is not None:
