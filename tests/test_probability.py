@@ -617,3 +617,155 @@ def test_a_confidence_count_is_checked_at_n_and_n_minus_1(deals, rate, confidenc
     n = funnel.plan(deals, confidence=confidence)["top"]
     assert stats.binom.sf(deals - 1, n, float(rate)) >= confidence - 1e-12
     assert stats.binom.sf(deals - 1, n - 1, float(rate)) < confidence + 1e-12
+
+
+# -- the vectorised search (issue 10): equal to the per-deal loop it replaced -----------------
+
+
+def old_reach(volume, deals, known, measured):
+    """The chance as worked out before issue 10: a Python loop over deals (kept as the reference)."""
+    from scipy import special
+
+    from salesmath.probability import _binomial_tail, _nodes
+
+    if deals <= 0:
+        return 1.0
+    if volume < deals:
+        return 0.0
+    if not measured:
+        return _binomial_tail(deals, volume, known)
+
+    def short(trials, alpha, beta):
+        m = trials.astype(float)
+        log_p = special.betaln(alpha, m + beta) - special.betaln(alpha, beta)
+        total = np.exp(log_p)
+        for y in range(deals - 1):
+            alive = m - y > 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.log((m - y) * (y + alpha)) - np.log((y + 1) * (m - y - 1 + beta))
+            log_p = np.where(alive, log_p + ratio, -np.inf)
+            total += np.exp(log_p)
+        return np.minimum(total, 1.0)
+
+    keep = min(range(len(measured)), key=lambda i: sum(measured[i]))
+    alpha, beta = measured[keep]
+    values, weights = _nodes([rate for i, rate in enumerate(measured) if i != keep])
+    chances = known * values
+    spread = math.ceil(12 * math.sqrt(volume * float(np.max(chances))) + 40)
+    if 2 * spread >= volume:
+        counts = np.arange(volume + 1)[None, :]
+    else:
+        centres = np.round(volume * chances).astype(np.int64)
+        counts = centres[:, None] + np.arange(-spread, spread + 1)[None, :]
+    k = np.clip(counts, 0, volume).astype(np.float64)
+    log_p = (
+        special.gammaln(volume + 1.0)
+        - special.gammaln(k + 1)
+        - special.gammaln(volume - k + 1)
+        + special.xlogy(k, chances[:, None])
+        + special.xlog1py(volume - k, -chances[:, None])
+    )
+    likely = np.where((counts >= 0) & (counts <= volume), np.exp(log_p), 0.0)
+    low, high = max(int(counts.min()), 0), min(int(counts.max()), volume)
+    enough = 1.0 - short(np.arange(low, high + 1), alpha, beta)
+    inside = np.clip(counts, low, high) - low
+    return min(max(float(weights @ (likely * enough[inside]).sum(axis=1)), 0.0), 1.0)
+
+
+posteriors = st.tuples(st.integers(1, 40), st.integers(1, 40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    deals=st.integers(1, 60),
+    known=st.sampled_from([1.0, 0.6, 0.02, 0.35]),
+    measured=st.lists(posteriors, min_size=1, max_size=2),
+    scale=st.floats(0.3, 4.0),
+)
+def test_the_vectorised_chance_equals_the_per_deal_loop(deals, known, measured, scale):
+    from salesmath.probability import _reach
+
+    mean = known * math.prod(a / (a + b) for a, b in measured)
+    volume = max(deals, round(scale * deals / mean))
+    assert _reach(volume, deals, known, measured) == pytest.approx(
+        old_reach(volume, deals, known, measured), abs=1e-10
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    deals=st.integers(1, 400),
+    alpha=st.integers(1, 3000),
+    beta=st.integers(1, 3000),
+    extra=st.integers(0, 5000),
+)
+def test_the_passage_tails_equal_scipy_betabinom_sf(deals, alpha, beta, extra):
+    from salesmath.probability import _PassageTail
+
+    counts = np.arange(deals, deals + extra + 1, max(1, extra // 7))
+    tails = _PassageTail(deals, alpha, beta)
+    got = np.array([tails.values(int(m), int(m))[0] for m in counts])
+    # scipy.stats.betabinom.sf: P(X >= deals) of m draws with a Beta(alpha, beta) rate
+    np.testing.assert_allclose(got, stats.betabinom.sf(deals - 1, counts, alpha, beta), atol=1e-11)
+    assert tails.values(0, deals - 1).tolist() == [0.0] * deals
+
+
+@pytest.mark.parametrize(
+    ("rates", "deals"),
+    [
+        (["1 in 50", "9 of 15", "3 of 9"], 3),
+        (["2 of 2", "50%", "3 of 30"], 2),
+        (["1 of 4", "9 of 15", "3 of 9"], 4),
+        (["30%", "60%", "5 of 8"], 6),
+    ],
+)
+def test_measured_confidence_counts_equal_a_brute_force_scan(rates, deals):
+    # every count the exact distribution (binomial through beta-binomials) gives, scanned
+    funnel = Funnel(stages=STAGES, rates=rates, deal_size=1)
+    plan = funnel.plan(deals, confidence=0.8)
+    for stage in STAGES[:-1]:
+        known, posteriors = _known_and_posteriors(funnel, stage)
+        n = plan[stage]
+        assert brute_force_measured(n, deals, known, posteriors) >= 0.8 - 1e-9
+        assert brute_force_measured(n - 1, deals, known, posteriors) < 0.8 + 1e-9
+
+
+def _known_and_posteriors(funnel, stage):
+    start = funnel.index(stage)
+    known = math.prod(
+        (
+            float(r)
+            for r, seen in zip(funnel.rates[start:], funnel.observed[start:], strict=True)
+            if seen is None
+        ),
+        start=1.0,
+    )
+    return known, [seen.posterior for seen in funnel.observed[start:] if seen is not None]
+
+
+def test_two_measured_rates_at_three_thousand_deals_stay_exact():
+    # the issue-10 benchmark case; the counts are the ones the per-deal loop found before
+    # issue 10 (in 26 s), each the smallest whose chance reaches 90%
+    funnel = Funnel(stages=STAGES, rates=["1 in 50", "30 of 50", "10 of 30"], deal_size=1)
+    counts = funnel.plan(3000, confidence=0.9).counts
+    assert counts == {"activities": 1093857, "discos": 21875, "demos": 12552, "won": 3000}
+    smaller = funnel.plan(300, confidence=0.9).counts  # and at 300 deals, the loop's too
+    assert smaller == {"activities": 109928, "discos": 2196, "demos": 1260, "won": 300}
+    for stage in ("discos", "activities"):  # at n and n - 1 by the reference loop itself
+        known, posteriors = _known_and_posteriors(funnel, stage)
+        assert old_reach(smaller[stage], 300, known, posteriors) >= 0.9
+        assert old_reach(smaller[stage] - 1, 300, known, posteriors) < 0.9
+    demos = stats.betabinom.sf(2999, [12551, 12552], 11, 21)  # the close rate alone
+    assert demos[0] < 0.9 <= demos[1]
+    for stage in ("discos", "activities"):
+        n = counts[stage]
+        assert funnel.attainment_probability(3000, n, stage=stage) >= 0.9
+        assert funnel.attainment_probability(3000, n - 1, stage=stage) < 0.9
+
+
+def test_batch_confidence_plans_search_once_per_deal_count():
+    funnel = Funnel(stages=STAGES, rates=["1 in 50", "60%", "3 of 9"], deal_size=1000)
+    plans = funnel.plan(np.array([3000, 3000, 2500, 0]), confidence=0.9)
+    assert plans.counts["demos"].tolist() == [
+        funnel.plan(q, confidence=0.9)["demos"] for q in (3000, 3000, 2500, 0)
+    ]
