@@ -1196,16 +1196,26 @@ class History:
         frame = self._frame
         if day is not None:
             frame = frame.filter((nw.col(_CREATED) <= day).fill_null(value=False))
+        steps = []
         for i in range(layout.last):
             upper, lower = nw.col(_day(i)), nw.col(_day(i + 1))
-            step = frame.with_columns((lower - upper).alias(_DUR)).filter(
-                ~nw.col(_DUR).is_null() & ~upper.is_null() & ~lower.is_null()
-            )
+            step = frame.filter(~upper.is_null() & ~lower.is_null())
             if day is not None:
                 step = step.filter(lower <= day)
-            tally = collect_rows(step.group_by(*keys, _DUR).agg(nw.len().alias(_N)))
-            for group, rows in _grouped(tally, keys).items():
-                medians[group][i] = _median([(int(r[_DUR]), int(r[_N])) for r in rows])
+            steps.append(
+                step.select(
+                    *(nw.col(k) for k in keys),
+                    nw.lit(i).cast(nw.Int64).alias(_KEY),
+                    (lower - upper).cast(nw.Int64).alias(_DUR),
+                )
+            )
+        # one query for every step: the steps' durations stacked, counted per value
+        stacked = nw.concat(steps, how="vertical")
+        tally = collect_rows(stacked.group_by(*keys, _KEY, _DUR).agg(nw.len().alias(_N)))
+        for group, rows in _grouped(tally, keys).items():
+            for i in range(layout.last):
+                pairs = [(int(r[_DUR]), int(r[_N])) for r in rows if int(r[_KEY]) == i]
+                medians[group][i] = _median(pairs)
         return {
             group: [m for m in values if m is not None]
             for group, values in medians.items()
@@ -1709,6 +1719,7 @@ def _read_events(
             (nw.col(_CREATED) - JDN_EPOCH).cast(nw.Int32).cast(nw.Date).alias(_CDATE)
         )
     if side is not None:
+        side = _same_engine(side, lf)
         keep = [nw.col(id).alias(_ID)]
         keep += [nw.col(c) for c in dict.fromkeys(a for a in (rep, amount, *attributes) if a)]
         frame = frame.join(side.select(*keep), on=_ID, how="left")
@@ -1736,6 +1747,19 @@ def _read_events(
         source={"id": id, "amount": amount or "", "rep": rep or ""},
     )
     return _checked(frame, layout, policy, (), what="records", unique_ids=True)
+
+
+def _same_engine(side: nw.LazyFrame[Any], like: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Move the record table into the event log's engine, for the join (collected once)."""
+    import narwhals as nw
+
+    if side.implementation == like.implementation:
+        return side
+    collected = side.collect()
+    try:
+        return collected.lazy(backend=like.implementation)
+    except (ValueError, TypeError, NotImplementedError):
+        return nw.from_arrow(collected, backend=like.implementation).lazy()
 
 
 def _year_month(column: str) -> list[nw.Expr]:
