@@ -765,3 +765,47 @@ def test_year_bad_config_is_one_clear_error(tmp_path, text, flags, error, messag
 
     with pytest.raises(getattr(errors, error), match=message):
         year(write(tmp_path, text), *flags)
+
+
+# -- bounded work, round trips ---------------------------------------------------------------
+
+
+def test_a_cascade_over_too_many_names_is_a_limit_error_naming_it() -> None:
+    with pytest.raises(LimitError, match=r"^weights must have at most 100,000 teams or reps"):
+        cascade(1_000, {str(i): 1 for i in range(100_001)})
+
+
+def test_a_figure_too_long_to_read_is_refused_not_cut() -> None:
+    from salesmath.annual import read_figure
+
+    with pytest.raises(LimitError, match="characters long"):
+        read_figure("1" * 150, what="actual")
+
+
+def test_many_ramping_reps_cost_one_pass_per_tenure() -> None:
+    import time
+
+    began = time.perf_counter()
+    plan = story(ramping=[0, 3, 6] * 100_000, months=120)
+    assert time.perf_counter() - began < 10
+    assert plan.rre[0] == 8 + 100_000 * (0 + Fraction(1, 4) + 1)
+
+
+def test_results_round_trip_through_json_and_pickle() -> None:
+    import pickle
+
+    objective = Objective(
+        name="Grow",
+        key_results=[
+            KeyResult.from_text("Increase monthly revenue from $2.2M to $3.0M", actual="$2.32M"),
+            KeyResult.from_text("Achieve 7% avg gross margin", actual="5.4%"),
+        ],
+    )
+    split = cascade(100, {"a": 1, "b": 2})
+    rate = growth_rate(1, 3)
+    for result in (objective, split, rate, story(hires={1: 3})):
+        assert type(result).model_validate_json(result.model_dump_json()) == result
+        assert pickle.loads(pickle.dumps(result)) == result
+    document = json.loads(objective.model_dump_json())
+    assert Fraction(document["score"]) == objective.score == Fraction(129, 280)
+    assert document["key_results"][0]["progress"] == 0.15

@@ -30,6 +30,7 @@ from pydantic import (
     ValidationInfo,
     computed_field,
     field_validator,
+    model_validator,
 )
 
 from salesmath._format import NONE, format_amount, format_exact, format_percent
@@ -37,7 +38,7 @@ from salesmath._table import Column, Table, TabularModel
 from salesmath.errors import InvalidInputError, LimitError, UnknownNameError, construct
 from salesmath.hiring import MAX_MONTHS
 from salesmath.numbers import (
-    MAX_AMOUNT,
+    MAX_TEXT,
     Amount,
     PositiveAmount,
     parse_amount,
@@ -51,6 +52,7 @@ from salesmath.numbers import (
 
 __all__ = [
     "DIGITS",
+    "MAX_PARTS",
     "Cascade",
     "Exact",
     "GrowthRate",
@@ -61,6 +63,9 @@ __all__ = [
     "growth_target",
     "read_figure",
 ]
+
+MAX_PARTS: Final = 100_000
+"""The most teams or reps one :func:`cascade` splits a total over."""
 
 DIGITS: Final = 20
 """How many decimals of a growth rate :class:`GrowthRate` pins: its bracket is 10**-20 wide."""
@@ -114,7 +119,8 @@ def read_figure(value: object, *, what: str) -> Fraction:
     salesmath.errors.InvalidInputError: actual must be a number >= 0 such as 240, "5.4%" or "$2.2M", got 'a lot'
     """
     if isinstance(value, str):
-        match = _FIGURE_RE.fullmatch(value.strip()[:100])
+        text = value.strip()
+        match = _FIGURE_RE.fullmatch(text) if len(text) <= MAX_TEXT else None
         if match is None:
             try:  # a fraction, "425000/375000", or another form the amount reader knows
                 return parse_amount(value, what=what)
@@ -480,6 +486,8 @@ def cascade(
         If `total` or a weight is negative, the weights are all zero, a
         name repeats, `method` is unknown, or `total` is not a whole number
         of units.
+    LimitError
+        If there are more than :data:`MAX_PARTS` (100,000) names.
 
     Examples
     --------
@@ -505,6 +513,11 @@ def cascade(
         )
     if not items:
         raise InvalidInputError("weights must name at least one team or rep, got none")
+    if len(items) > MAX_PARTS:
+        raise LimitError(
+            f"weights must have at most {MAX_PARTS:,} teams or reps (salesmath's limit on a "
+            f"cascade), got {len(items):,}; cascade to teams first, then each team to its reps"
+        )
     names = [parse_name(str(name), what="name") for name, _ in items]
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
@@ -523,12 +536,13 @@ def cascade(
             f"total {format_exact(amount)} is not a whole number of units of "
             f"{format_exact(step)}: round it, or pass unit=None for exact parts"
         )
-    if len(names) > MAX_AMOUNT:  # pragma: no cover - parse_list bounds the list first
-        raise InvalidInputError("too many names")
     return Cascade.trusted(total=amount, names=tuple(names), weights=read, method=how, unit=step)
 
 
 # -- OKRs -------------------------------------------------------------------------------------
+
+
+_SCORES: Final = frozenset({"attainment", "progress", "score"})
 
 
 class KeyResult(BaseModel):
@@ -562,6 +576,14 @@ class KeyResult(BaseModel):
     percent: bool = Field(
         default=False, description="whether the figures are percentages (a margin, a rate)"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_scores(cls, data: Any) -> Any:
+        """Leave out the scores a key result's JSON carries: they are worked out anew."""
+        if isinstance(data, Mapping):
+            return {k: v for k, v in data.items() if k not in _SCORES}
+        return data
 
     @field_validator("target", "actual", "baseline", mode="before")
     @classmethod

@@ -33,6 +33,7 @@ than 1/:data:`~salesmath.hiring.MAX_STEPS` (10,000); a
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
@@ -42,6 +43,7 @@ from pydantic import Field, computed_field, field_validator, model_validator
 
 from salesmath._annual_parts import (
     DIGITS,
+    MAX_PARTS,
     Cascade,
     Exact,
     GrowthRate,
@@ -81,6 +83,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIGITS",
+    "MAX_PARTS",
     "AnnualPlan",
     "Cascade",
     "GrowthRate",
@@ -492,8 +495,9 @@ class AnnualPlan(TabularModel):
         """Ramped rep equivalents of today's team (ramped and ramping), by month."""
         ramped = self._seat(len(self.ramp))
         rre = [self.headcount * share for share in ramped]
-        for tenure in self.ramping:
-            rre = [a + b for a, b in zip(rre, self._seat(tenure), strict=True)]
+        # reps of the same tenure share a seat's shares: at most one pass per tenure
+        for tenure, count in Counter(min(t, len(self.ramp)) for t in self.ramping).items():
+            rre = [a + count * b for a, b in zip(rre, self._seat(tenure), strict=True)]
         return rre
 
     @property
