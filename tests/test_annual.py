@@ -553,7 +553,8 @@ def test_plan_round_trips_through_json() -> None:
             9e6,
             {"seasonality": [0.25, 0.25, 0.25, 0.2]},
             InvalidInputError,
-            r"^seasonality must add up to 1 \(100%\), got 0.95 \(95%\)",
+            r"^seasonality must add up to 1 \(100%\), got 0.95 \(95%\): .* \(write a twelfth as "
+            r"'1/12', not 8.33%\)$",
         ),
         (
             9e6,
@@ -697,7 +698,7 @@ def test_year_json_is_one_strict_document() -> None:
     text = year(str(EXAMPLES / "year_3m_to_9m.toml"), "--json", "--target", "6,000,000")
     document = json.loads(text, parse_constant=lambda name: pytest.fail(name))
     assert document["plan"]["target"] == 6_000_000
-    assert abs(document["plan"]["growth_rate"] - (2 ** (1 / 12) - 1)) < 1e-12
+    assert abs(document["plan"]["monthly_growth"] - (2 ** (1 / 12) - 1)) < 1e-12
     assert document["rep_plan"]["counts"]["won"] > 0
     assert sum(Fraction(v) for v in document["cascade"]["amounts"].values()) == Fraction(
         document["plan"]["quota"]

@@ -217,7 +217,6 @@ def run(args: argparse.Namespace) -> str:
         document: dict[str, Any] = {}
         if plan is not None:
             document["plan"] = plan.model_dump(mode="json", exclude={"funnel"})
-            document["plan"]["growth_rate"] = None if plan.growth is None else plan.growth.rate
             rep = plan.rep_plan()
             if rep is not None:
                 document["rep_plan"] = rep.model_dump(mode="json", exclude={"funnel"})

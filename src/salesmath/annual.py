@@ -119,7 +119,7 @@ def _read_seasonality(value: object, months: int) -> tuple[Fraction, ...] | None
         raise InvalidInputError(
             f"seasonality must add up to 1 (100%), got {format_exact(total)} "
             f"({format_percent(total)}): each share is the part of the year's target booked in "
-            "that month or quarter"
+            "that month or quarter (write a twelfth as '1/12', not 8.33%)"
         )
     if len(shares) == months:
         return shares
@@ -450,6 +450,16 @@ class AnnualPlan(TabularModel):
         if self.target < self.start:
             return None
         return GrowthRate(start=self.start, target=self.target, months=self.months)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def monthly_growth(self) -> float | None:
+        """The compound monthly growth rate from this year to the target, as a float.
+
+        :attr:`growth` holds it exactly, as its equation and a 10**-20 bracket.
+        """
+        growth = self.growth
+        return None if growth is None else growth.rate
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
