@@ -810,3 +810,19 @@ def test_results_round_trip_through_json_and_pickle() -> None:
     document = json.loads(objective.model_dump_json())
     assert Fraction(document["score"]) == objective.score == Fraction(129, 280)
     assert document["key_results"][0]["progress"] == 0.15
+
+
+def test_each_reps_quota_gets_its_activity_through_funnel_plan() -> None:
+    # the issue: "the funnel activity each rep's quota needs (the existing Funnel.plan, per rep)"
+    split = cascade(1_000_000, {"ana": 3, "bo": 1}, funnel=MODEL)
+    plans = split.plans()
+    assert plans["ana"].counts == MODEL.plan(750_000).counts
+    assert plans["bo"].counts == {"activities": 1000, "discos": 20, "demos": 12, "won": 4}
+    assert str(split).splitlines()[1].split() == [
+        "name", "weight", "share", "amount", "activities", "discos", "demos", "won",
+    ]  # fmt: skip
+    assert split.to_frame()["won"].tolist() == [30, 10]
+    with pytest.raises(InvalidInputError, match="this cascade has no funnel"):
+        cascade(1_000, [1]).plans()
+    with pytest.raises(InvalidInputError, match="funnel must be a Funnel"):
+        cascade(1_000, [1], funnel="demos")  # type: ignore[arg-type]

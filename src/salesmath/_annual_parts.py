@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -36,6 +36,7 @@ from pydantic import (
 from salesmath._format import NONE, format_amount, format_exact, format_percent
 from salesmath._table import Column, Table, TabularModel
 from salesmath.errors import InvalidInputError, LimitError, UnknownNameError, construct
+from salesmath.funnel import Funnel
 from salesmath.hiring import MAX_MONTHS
 from salesmath.numbers import (
     MAX_TEXT,
@@ -49,6 +50,9 @@ from salesmath.numbers import (
     parse_whole,
     to_json_number,
 )
+
+if TYPE_CHECKING:
+    from salesmath.plans import QuotaPlan
 
 __all__ = [
     "DIGITS",
@@ -360,6 +364,9 @@ class Cascade(TabularModel):
     unit: Amount | None = Field(
         default=CENT, description="the smallest part (a cent); None for exact fractions"
     )
+    funnel: Funnel | None = Field(
+        default=None, description="the funnel each part's activity is planned with"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
@@ -377,13 +384,40 @@ class Cascade(TabularModel):
         except KeyError:
             raise UnknownNameError(name, self.names, "name") from None
 
+    def plans(self) -> dict[str, QuotaPlan]:
+        """Return each name's funnel plan: the activity its part needs (:meth:`Funnel.plan`).
+
+        Raises
+        ------
+        InvalidInputError
+            If the cascade has no funnel.
+
+        Examples
+        --------
+        >>> from salesmath import Funnel
+        >>> model = Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=25_000)
+        >>> split = cascade(300_000, {"ana": 2, "bo": 1}, funnel=model)
+        >>> {name: plan.counts for name, plan in split.plans().items()}
+        {'ana': {'demos': 24, 'won': 8}, 'bo': {'demos': 12, 'won': 4}}
+        """
+        if self.funnel is None:
+            raise InvalidInputError(
+                "this cascade has no funnel: pass funnel= to cascade() to plan each part's activity"
+            )
+        funnel = self.funnel
+        return {name: funnel.plan(amount) for name, amount in self.amounts.items()}
+
     def table(self) -> Table:
-        """Return one row per name: its weight (or bottom-up number), share and amount."""
+        """Return one row per name: its weight (or bottom-up number), share and amount.
+
+        With a funnel, each stage's count for that amount follows.
+        """
         weight = sum(self.weights, Fraction(0))
         unit = "exactly" if self.unit is None else f"to {format_exact(self.unit)}"
         if self.unit == CENT:
             unit = "to the cent"
         rows: list[tuple[Any, ...]]
+        columns: tuple[Column, ...]
         if self.method == "bottom_up":
             rows = [
                 (name, w, self.amounts[name], self.amounts[name] - w)
@@ -417,6 +451,14 @@ class Cascade(TabularModel):
             )
             notes = []
             title = f"Cascade of {format_amount(self.total)} {'evenly' if self.method == 'even' else 'by weight'}"
+        if self.funnel is not None:
+            plans = self.plans()
+            stages = list(self.funnel.stages)
+            columns = (*columns, *[Column(stage, format_amount) for stage in stages])
+            rows = [
+                (*row, *plans[name].counts.values())
+                for row, name in zip(rows, self.names, strict=True)
+            ]
         return Table(title=f"{title} {unit}", columns=columns, rows=rows, notes=notes)
 
     def summary(self) -> str:
@@ -453,7 +495,12 @@ class Cascade(TabularModel):
 
 
 def cascade(
-    total: object, weights: object, *, method: str = "weights", unit: object = "0.01"
+    total: object,
+    weights: object,
+    *,
+    method: str = "weights",
+    unit: object = "0.01",
+    funnel: Funnel | None = None,
 ) -> Cascade:
     """Split a total over teams or reps, conserving it exactly (largest remainder).
 
@@ -473,6 +520,9 @@ def cascade(
         and the table shows each difference.
     unit
         The smallest part, a cent by default; ``None`` for exact fractions.
+    funnel
+        A :class:`~salesmath.Funnel`: the table then shows the activity each
+        part needs, and :meth:`Cascade.plans` gives each part's plan.
 
     Returns
     -------
@@ -499,6 +549,11 @@ def cascade(
     ...
     salesmath.errors.InvalidInputError: weights are all zero: give at least one a weight > 0, or split evenly with method='even'
     """
+    if funnel is not None and not isinstance(funnel, Funnel):
+        raise InvalidInputError(
+            f"funnel must be a Funnel (salesmath.Funnel(stages=..., rates=..., deal_size=...)), "
+            f"got {type(funnel).__name__}"
+        )
     how = parse_choice(method, METHODS, what="method")
     amount = parse_amount(total, what="total")
     step = None if unit is None else parse_amount(unit, what="unit", positive=True)
@@ -536,7 +591,9 @@ def cascade(
             f"total {format_exact(amount)} is not a whole number of units of "
             f"{format_exact(step)}: round it, or pass unit=None for exact parts"
         )
-    return Cascade.trusted(total=amount, names=tuple(names), weights=read, method=how, unit=step)
+    return Cascade.trusted(
+        total=amount, names=tuple(names), weights=read, method=how, unit=step, funnel=funnel
+    )
 
 
 # -- OKRs -------------------------------------------------------------------------------------

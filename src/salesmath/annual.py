@@ -681,11 +681,12 @@ class AnnualPlan(TabularModel):
         """Split the year's quota (the over-assigned target) over teams or reps, to the cent.
 
         See :func:`cascade`; with ramped rep equivalents as weights, a ramping
-        rep's quota follows the ramp.
+        rep's quota follows the ramp.  With the plan's funnel, the table
+        shows the activity each part needs.
         """
         total = self.quota
         unit = _CENT if (total / _CENT).denominator == 1 else None
-        return cascade(total, weights, method=method, unit=unit)
+        return cascade(total, weights, method=method, unit=unit, funnel=self.funnel)
 
     # -- reading ---------------------------------------------------------------
 
