@@ -446,3 +446,14 @@ def test_rates_to_frame_is_numeric(history: History) -> None:
     assert frame["converted"].dtype.kind == "i"
     assert frame["90% low"].dtype.kind == "f"
     assert math.isclose(frame.loc["proposal_to_won", "rate"], 291 / 667)
+
+
+def test_team_over_a_period_counts_the_records_created_in_it(
+    history: History, raw: pd.DataFrame
+) -> None:
+    team = history.team(period=("2025-07-01", "2025-12-31"))
+    part = raw[(raw["created"] >= "2025-07-01") & (raw["created"] <= "2025-12-31")]
+    for rep in team.reps:
+        mine = part[part["rep"] == rep.rep]
+        assert rep.counts == {s: int((mine["depth"] >= i).sum()) for i, s in enumerate(STAGES)}
+        assert rep.bookings == int(mine.loc[mine["status"] == "Closed Won", "amount"].sum())

@@ -752,62 +752,47 @@ class History:
         ):
             raise UnknownNameError(segment, [*layout.attributes], "attribute")
         tally = self._tally(keys, None, frame=frame)
-        reps: dict[Any, dict[str, Any]] = {}
-        votes: dict[Any, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+        rows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        votes: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
         unnamed = 0
         for row in tally:
-            name = row[_REP]
-            if name is None:
+            if row[_REP] is None:
                 unnamed += row[_N]
                 continue
-            entry = reps.setdefault(
-                name, {"rows": [], "won_sum": Fraction(0), "cycle": Fraction(0), "cycles": 0}
-            )
-            entry["rows"].append(row)
+            name = str(row[_REP])
+            rows_of[name].append(row)
             if segment in layout.attributes:
                 votes[name][row[segment]] += row[_N]
         if unnamed:
             _warn(f"{unnamed:,} records have no rep; team() leaves them out")
-        known = {str(name) for name in reps}
-        if roster_rows:
-            listed = {str(row["rep"]) for row in roster_rows}
-            off = sorted(known - listed)
-            if off:
-                _warn(
-                    f"{len(off)} reps have records but are not on the roster "
-                    f"({_listing(off)}); they are kept"
-                )
-        stats: list[RepStats] = []
-        order = sorted(known | {str(row["rep"]) for row in roster_rows})
-        by_name = {str(name): entry for name, entry in reps.items()}
-        extra = {str(row["rep"]): row for row in roster_rows}
-        for name in order:
-            found = by_name.get(name)
-            rows = found["rows"] if found else []
-            counts = {
-                stage: sum(row[_N] for row in rows if row[_DEPTH] >= i)
-                for i, stage in enumerate(self.stages)
-            }
-            won_rows = [row for row in rows if row[_ST] == WON]
-            bookings = money(sum(money(row.get(PREFIX + "asum")) for row in won_rows))
-            cycles = sum(row.get(PREFIX + "ccount") or 0 for row in won_rows)
-            cycle = (
-                Fraction(sum(Fraction(row.get(PREFIX + "csum") or 0) for row in won_rows), cycles)
-                if cycles
-                else None
+        listed = {row["rep"]: row for row in roster_rows}
+        off = sorted(set(rows_of) - set(listed))
+        if roster_rows and off:
+            _warn(
+                f"{len(off)} reps have records but are not on the roster "
+                f"({_listing(off)}); they are kept"
             )
-            info = extra.get(name, {})
-            seg = info.get(segment) if segment is not None else None
-            if seg is None and segment is not None and name in {str(k) for k in votes}:
-                tally_votes = next(v for k, v in votes.items() if str(k) == name)
-                seg = sorted(tally_votes.items(), key=lambda kv: (-kv[1], str(kv[0])))[0][0]
+        stats: list[RepStats] = []
+        for name in sorted(set(rows_of) | set(listed)):
+            rows = rows_of.get(name, [])
+            won_rows = [row for row in rows if row[_ST] == WON]
+            cycles = sum(row.get(PREFIX + "ccount") or 0 for row in won_rows)
+            total_days = sum(Fraction(row.get(PREFIX + "csum") or 0) for row in won_rows)
+            info = listed.get(name, {})
+            seg = None if segment is None else info.get(segment)
+            if seg is None and votes.get(name):
+                # the rep's segment: the value most of their records have (ties by name)
+                seg = min(votes[name].items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
             stats.append(
                 RepStats(
                     rep=name,
-                    counts=counts,
-                    bookings=bookings,
+                    counts={
+                        stage: sum(row[_N] for row in rows if row[_DEPTH] >= i)
+                        for i, stage in enumerate(self.stages)
+                    },
+                    bookings=money(sum(money(row.get(PREFIX + "asum")) for row in won_rows)),
                     quota=info.get("quota"),
-                    cycle_days=cycle,
+                    cycle_days=Fraction(total_days, cycles) if cycles else None,
                     role=None if info.get("role") is None else str(info["role"]),
                     segment=None if seg is None else str(seg),
                 )
