@@ -140,3 +140,17 @@ def test_event_log_config(tmp_path: Path) -> None:
     )
     out = _cli_fit.run(parse(str(CRM / "events.csv"), "--config", str(config)))
     assert "proposal_to_won    43.6%        291      667   138" in out
+
+
+def test_add_parser_takes_the_shared_json_flag_from_parents() -> None:
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--json", action="store_true")
+    parser = argparse.ArgumentParser(prog="salesmath")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _cli_fit.add_parser(commands, [shared])
+    args = parser.parse_args(
+        ["fit", str(CRM / "opportunities.csv"), "--config", str(CRM / "history.toml"), "--json"]
+    )
+    assert args.json is True
+    assert args.handler is _cli_fit.run
+    assert json.loads(args.handler(args))["history"]["records"] == 2956
