@@ -62,10 +62,10 @@ from salesmath.errors import InvalidInputError, LimitError, construct
 from salesmath.funnel import Funnel
 from salesmath.hiring import (
     MAX_MONTHS,
-    _check_steps,
-    _fewest_hires,
-    _hired_shares,
-    _read_ramp,
+    check_steps,
+    fewest_hires,
+    hired_shares,
+    read_ramp,
     seat_shares,
 )
 from salesmath.numbers import (
@@ -113,7 +113,7 @@ def _read_seasonality(value: object, months: int) -> tuple[Fraction, ...] | None
         )
     shares = tuple(parse_share(v, what=f"seasonality[{i}]") for i, v in enumerate(items))
     if shares:
-        _check_steps(shares, what="seasonality", value=value)
+        check_steps(shares, what="seasonality", value=value)
     total = sum(shares, Fraction(0))
     if total != 1:
         raise InvalidInputError(
@@ -365,7 +365,7 @@ class AnnualPlan(TabularModel):
         data["months"] = months
         data["seasonality"] = _read_seasonality(data.get("seasonality"), months)
         data["given_hires"] = _read_hires(data.get("given_hires"), months)
-        ramp = _read_ramp(data.get("ramp"))
+        ramp = read_ramp(data.get("ramp"))
         if len(ramp) > months:
             raise InvalidInputError(
                 f"ramp is {len(ramp)} months long, longer than the {months}-month horizon: no "
@@ -392,7 +392,7 @@ class AnnualPlan(TabularModel):
     @classmethod
     def _read_attrition(cls, value: Any) -> Fraction:
         share = parse_share(value, what="attrition")
-        _check_steps((share,), what="attrition", value=value)
+        check_steps((share,), what="attrition", value=value)
         return share
 
     @field_validator("judgement", mode="before")
@@ -535,7 +535,7 @@ class AnnualPlan(TabularModel):
         if self.given_hires is not None:
             return self.given_hires
         remaining = self.target - self._team_capacity
-        return _fewest_hires(remaining, self._hire_value, self.max_hires_per_month)
+        return fewest_hires(remaining, self._hire_value, self.max_hires_per_month)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -550,7 +550,7 @@ class AnnualPlan(TabularModel):
         return sum(self.hires_by_month.values())
 
     def _rre(self, hires_by_month: Mapping[int, int]) -> list[Fraction]:
-        hired = _hired_shares(self._new_seat, dict(hires_by_month), self.months)
+        hired = hired_shares(self._new_seat, dict(hires_by_month), self.months)
         return [a + b for a, b in zip(self._team_rre, hired, strict=True)]
 
     @computed_field  # type: ignore[prop-decorator]

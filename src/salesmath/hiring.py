@@ -50,7 +50,17 @@ from salesmath.numbers import (
     parse_whole,
 )
 
-__all__ = ["MAX_MONTHS", "MAX_STEPS", "HiringPlan", "hiring_plan", "seat_shares"]
+__all__ = [
+    "MAX_MONTHS",
+    "MAX_STEPS",
+    "HiringPlan",
+    "check_steps",
+    "fewest_hires",
+    "hired_shares",
+    "hiring_plan",
+    "read_ramp",
+    "seat_shares",
+]
 
 MAX_MONTHS: Final = 120
 """The longest horizon, and the longest ramp, a hiring plan takes: ten years."""
@@ -61,8 +71,14 @@ MAX_STEPS: Final = 10_000
 _LIMIT: Final = "salesmath's limit on a hiring plan, ten years"
 
 
-def _check_steps(shares: tuple[Fraction, ...], *, what: str, value: object) -> None:
-    """Refuse shares finer than :data:`MAX_STEPS` allows (their common denominator)."""
+def check_steps(shares: tuple[Fraction, ...], *, what: str, value: object) -> None:
+    """Refuse shares finer than :data:`MAX_STEPS` allows (their common denominator).
+
+    Raises
+    ------
+    LimitError
+        If the shares' common denominator is above :data:`MAX_STEPS`.
+    """
     if math.lcm(*(share.denominator for share in shares)) > MAX_STEPS:
         raise LimitError(
             f"{what} must have a common denominator of at most {MAX_STEPS:,} (whole or "
@@ -71,8 +87,21 @@ def _check_steps(shares: tuple[Fraction, ...], *, what: str, value: object) -> N
         )
 
 
-def _read_ramp(value: object) -> tuple[Fraction, ...]:
-    """Read a ramp: shares of full productivity by month since hire, ending at 1."""
+def read_ramp(value: object) -> tuple[Fraction, ...]:
+    """Read a ramp: shares of full productivity by month since hire, ending at 1.
+
+    Raises
+    ------
+    InvalidInputError
+        If `value` is not a list of shares in [0, 1] ending at 1.
+    LimitError
+        If it is longer than :data:`MAX_MONTHS` or finer than 1/:data:`MAX_STEPS`.
+
+    Examples
+    --------
+    >>> read_ramp([0, "50%", 1])
+    (Fraction(0, 1), Fraction(1, 2), Fraction(1, 1))
+    """
     try:
         items = parse_list(value, what="ramp")
     except LimitError:
@@ -88,7 +117,7 @@ def _read_ramp(value: object) -> tuple[Fraction, ...]:
         )
     ramp = tuple(parse_share(v, what=f"ramp[{i}]") for i, v in enumerate(items))
     if ramp:
-        _check_steps(ramp, what="ramp", value=value)
+        check_steps(ramp, what="ramp", value=value)
     if not ramp or ramp[-1] != 1:
         raise InvalidInputError(
             f"ramp must end at full productivity (1), got {[format_exact(r) for r in ramp]} — "
@@ -145,7 +174,7 @@ def seat_shares(
     return output
 
 
-def _fewest_hires(
+def fewest_hires(
     remaining: Fraction, hire_value: list[Fraction], max_per_month: int | None
 ) -> dict[int, int]:
     """Return the fewest hires by start month whose value covers `remaining`.
@@ -154,6 +183,11 @@ def _fewest_hires(
     falls month by month, so the earliest months are filled first, up to
     `max_per_month` each.  When `remaining` cannot be covered, the hires
     that come closest.
+
+    Examples
+    --------
+    >>> fewest_hires(Fraction(1000), [Fraction(300), Fraction(200)], 2)
+    {1: 2, 2: 2}
     """
     plan: dict[int, int] = {}
     for month, value in enumerate(hire_value, start=1):
@@ -166,12 +200,20 @@ def _fewest_hires(
     return plan
 
 
-def _hired_shares(
+def hired_shares(
     seat: list[Fraction], hires_by_month: dict[int, int], months: int
 ) -> list[Fraction]:
     """Return the hires' ramped rep equivalents by month: hires by start month ⊛ one seat.
 
+    `seat` is a new seat's shares for each month of the horizon (``months``
+    of them, from :func:`seat_shares` with ``tenure=0``).
+
     Worked out in whole numbers over the seat's common denominator.
+
+    Examples
+    --------
+    >>> hired_shares([Fraction(1, 2), Fraction(1), Fraction(1)], {1: 2, 2: 1}, 3)
+    [Fraction(1, 1), Fraction(5, 2), Fraction(3, 1)]
     """
     denominator = math.lcm(*(share.denominator for share in seat)) if seat else 1
     scaled = [s.numerator * (denominator // s.denominator) for s in seat]
@@ -339,13 +381,13 @@ class HiringPlan(TabularModel):
     @classmethod
     def _read_attrition(cls, value: Any) -> Fraction:
         attrition = parse_share(value, what="attrition")
-        _check_steps((attrition,), what="attrition", value=value)
+        check_steps((attrition,), what="attrition", value=value)
         return attrition
 
     @field_validator("ramp", mode="before")
     @classmethod
     def _read_ramp(cls, value: Any) -> tuple[Fraction, ...]:
-        return _read_ramp(value)
+        return read_ramp(value)
 
     # -- the model -------------------------------------------------------------
 
@@ -390,7 +432,7 @@ class HiringPlan(TabularModel):
         months first, up to `max_hires_per_month`.  When the target is out
         of reach, this is the plan that comes closest.
         """
-        return _fewest_hires(self.target - self.baseline, self.hire_value, self.max_hires_per_month)
+        return fewest_hires(self.target - self.baseline, self.hire_value, self.max_hires_per_month)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -412,7 +454,7 @@ class HiringPlan(TabularModel):
         The hires' output is a convolution of hires by start month with one
         seat's output (the package's one seat model, :func:`seat_shares`).
         """
-        hired = _hired_shares(self._new_seat, hires_by_month, self.months)
+        hired = hired_shares(self._new_seat, hires_by_month, self.months)
         return [
             base + self.productivity * extra if extra else base
             for base, extra in zip(self._baseline_months, hired, strict=True)
