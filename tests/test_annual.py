@@ -790,6 +790,8 @@ def test_many_ramping_reps_cost_one_pass_per_tenure() -> None:
     plan = story(ramping=[0, 3, 6] * 100_000, months=120)
     assert time.perf_counter() - began < 10
     assert plan.rre[0] == 8 + 100_000 * (0 + Fraction(1, 4) + 1)
+    # a tenure past the ramp is a ramped rep, however long
+    assert story(ramping=[7, 10**9]).rre == story(headcount=10).rre
 
 
 def test_results_round_trip_through_json_and_pickle() -> None:

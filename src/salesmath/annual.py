@@ -384,9 +384,8 @@ class AnnualPlan(TabularModel):
     @classmethod
     def _read_ramping(cls, value: Any) -> tuple[int, ...]:
         items = parse_list(value, what="ramping")
-        return tuple(
-            parse_whole(v, what=f"ramping[{i}]", maximum=MAX_MONTHS) for i, v in enumerate(items)
-        )
+        # a tenure past the ramp is a ramped rep: any tenure costs the same work
+        return tuple(parse_whole(v, what=f"ramping[{i}]") for i, v in enumerate(items))
 
     @field_validator("attrition", mode="before")
     @classmethod
