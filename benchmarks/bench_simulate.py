@@ -1,9 +1,13 @@
-"""Time Funnel.simulate against a bare numpy binomial draw, in the same run.
+"""Time Funnel.simulate and confidence plans against baselines in the same run.
 
-The worked example from the sales-math AMA: 750 activities at 1 in 50, 60%
-and 1/3 to won, deal size 84,000, a million simulated periods.  The
-baseline is the least any simulation of it can do: one
-``numpy.random.Generator.binomial`` call for the won deals.
+1. Simulation: the worked example from the sales-math AMA, 750 activities at
+   1 in 50, 60% and 1/3 to won, deal size 84,000, a million simulated
+   periods, against the least any simulation of it can do: one
+   ``numpy.random.Generator.binomial`` call for the won deals.
+2. Confidence plans (issue 10): ``plan(quota, confidence=0.9)`` for 300 and
+   3,000 deals with one and two measured rates, against the same plan with
+   the measured rates taken as exact (target: two measured rates at 3,000
+   deals within 50× the exact-rate plan).
 
 Run: python benchmarks/bench_simulate.py
 """
@@ -37,7 +41,27 @@ def best(run) -> float:
     return min(timeit.repeat(run, number=1, repeat=REPEATS))
 
 
+def confidence_plans() -> None:
+    stages = ["activities", "discos", "demos", "won"]
+    exact = Funnel(stages=stages, rates=["1 in 50", "60%", "1/3"], deal_size=1)
+    one = Funnel(stages=stages, rates=["1 in 50", "60%", "10 of 30"], deal_size=1)
+    two = Funnel(stages=stages, rates=["1 in 50", "30 of 50", "10 of 30"], deal_size=1)
+    print("confidence plans at 90%, best of 7 (rates 1 in 50, 60% / 30 of 50, 1/3 / 10 of 30):")
+    for deals in (300, 3000):
+        exact.plan(deals, confidence=0.9)  # scipy imported, caches warm
+        base = best(lambda d=deals: exact.plan(d, confidence=0.9))
+        print(f"  {deals:,} deals, exact rates:             {base * 1000:8.2f} ms   1×")
+        for name, funnel in (("one measured rate ", one), ("two measured rates", two)):
+            seconds = best(lambda f=funnel, d=deals: f.plan(d, confidence=0.9))
+            ratio = seconds / base
+            target = ""
+            if deals == 3000 and funnel is two:
+                target = f"  (target <= 50×: {'met' if ratio <= 50 else 'NOT met'})"
+            print(f"  {deals:,} deals, {name}:   {seconds * 1000:8.2f} ms  {ratio:4.0f}×{target}")
+
+
 def main() -> None:
+    confidence_plans()
     cases = {
         "fixed deal size": lambda: funnel.simulate(750, draws=DRAWS, seed=1).bookings,
         "lognormal deal size, cv 0.5": lambda: (

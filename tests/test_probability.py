@@ -769,3 +769,29 @@ def test_batch_confidence_plans_search_once_per_deal_count():
     assert plans.counts["demos"].tolist() == [
         funnel.plan(q, confidence=0.9)["demos"] for q in (3000, 3000, 2500, 0)
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    deals=st.integers(1, 400),
+    kept=st.tuples(st.integers(1, 60), st.integers(1, 60)),
+    other=st.tuples(st.integers(1, 3000), st.integers(1, 3000)),
+    known=st.sampled_from([1.0, 0.3, 0.02]),
+    scale=st.floats(0.5, 2.0),
+)
+def test_fewer_nodes_for_a_surer_rate_give_the_64_node_chance(deals, kept, other, known, scale):
+    # the rule _per_rate picks 24 nodes when the other rate's relative spread is at most
+    # half the kept one's: then it agrees with the default 64-node rule to 1e-13
+    from salesmath.probability import _Chance, _per_rate, _relative_sd
+
+    if sum(other) <= sum(kept) or _relative_sd(*other) > 0.5 * _relative_sd(*kept):
+        return
+    assert _per_rate(kept, [other]) == 24
+    chance = _Chance(deals, known, [other, kept])
+    mean = known * kept[0] / sum(kept) * other[0] / sum(other)
+    volume = max(deals, round(scale * deals / mean))
+    fewer = chance._span(volume)
+    chance.chances, chance.weights = chance._rule([other], 64)
+    chance.mixed = None  # the node rule itself, not the exact beta-binomial sum
+    many = chance._span(volume)
+    np.testing.assert_allclose(fewer, many, atol=1e-13)

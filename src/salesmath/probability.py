@@ -20,6 +20,7 @@ binomial, beta-binomial), imported when first needed so that
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from fractions import Fraction
@@ -115,8 +116,11 @@ def _path(funnel: Funnel, stage: str) -> tuple[float, list[tuple[int, int]]]:
     return float(known), measured
 
 
+@functools.lru_cache(maxsize=256)
 def _jacobi(n: int, alpha: int, beta: int) -> tuple[Any, Any]:
     """Gauss–Jacobi nodes in (0, 1) and weights (adding up to 1) for Beta(alpha, beta).
+
+    Kept for the next call (read-only): a search asks for the same rule again.
 
     Golub–Welsch: the nodes are the eigenvalues of the Jacobi polynomials'
     tridiagonal recurrence matrix, the weights the squared first components
@@ -144,7 +148,9 @@ def _jacobi(n: int, alpha: int, beta: int) -> tuple[Any, Any]:
     matrix = np.diag(diagonal) + np.diag(off, 1) + np.diag(off, -1)
     roots, vectors = np.linalg.eigh(matrix)
     weights = vectors[0] ** 2
-    return (1 + roots) / 2, weights / weights.sum()
+    nodes, weights = (1 + roots) / 2, weights / weights.sum()
+    nodes.flags.writeable = weights.flags.writeable = False
+    return nodes, weights
 
 
 def _nodes(measured: list[tuple[int, int]], per_rate: int | None = None) -> tuple[Any, Any]:
@@ -209,11 +215,14 @@ _ROUGH_NODES: Final = 6
 """Gauss–Jacobi nodes a rate while the search narrows down (then settled exactly)."""
 _MIXED_COUNT: Final = 2_000_000
 """The largest count whose beta-binomial probabilities are summed one by one."""
-_GRID: Final = 96
-"""Volumes a rough search step tries at once."""
 _HERMITE: list[tuple[Any, Any]] = []
 """Gauss–Hermite nodes and weights (12), made on first use: a binomial count as a normal
 one, for the rough search."""
+
+
+def _exp(logs: Any) -> Any:
+    """``exp(logs)``, 0 below e**-700 without working it out (subnormal floats are slow)."""
+    return np.exp(logs, out=np.zeros_like(logs), where=logs > -700.0)
 
 
 class _PassageTail:
@@ -261,7 +270,7 @@ class _PassageTail:
             np.cumsum(steps[:-1], out=logs[1:])
             logs[1:] += self._log_tau
             self._log_tau = float(logs[-1] + steps[-1])
-            tails = self._sum + np.cumsum(np.exp(logs))  # P(X_{j + 1} >= deals)
+            tails = self._sum + np.cumsum(_exp(logs))  # P(X_{j + 1} >= deals)
             self._sum = float(tails[-1])
             first_count = self._next + 1
             self._next += len(j)
@@ -289,6 +298,25 @@ class _PassageTail:
         return first, self.values(first, max(math.ceil(high), first) + 1)
 
 
+def _relative_sd(alpha: int, beta: int) -> float:
+    """Return the standard deviation of a Beta(alpha, beta) rate over its mean."""
+    return math.sqrt(beta / (alpha * (alpha + beta + 1)))
+
+
+def _per_rate(kept: tuple[int, int], others: list[tuple[int, int]]) -> int | None:
+    """Return the Gauss–Jacobi nodes for the other measured rates: fewer when much surer.
+
+    The chance varies with another measured rate no faster than with the
+    kept one (the least sure, whose whole spread is summed exactly), so when
+    every other rate's relative spread is at most half the kept one's, the
+    integrand is smooth over its posterior and 24 nodes give the 64-node
+    value to 1e-13 (tested); otherwise the default rule.
+    """
+    if len(others) == 1 and _relative_sd(*others[0]) <= 0.5 * _relative_sd(*kept):
+        return 24
+    return None
+
+
 class _Chance:
     """P(at least `deals` won | n units at a stage), for the n a search tries.
 
@@ -304,14 +332,24 @@ class _Chance:
     in one vectorised call per n.
     """
 
-    def __init__(self, deals: int, known: float, measured: list[tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        deals: int,
+        known: float,
+        measured: list[tuple[int, int]],
+        tails: dict[tuple[int, int, int], _PassageTail] | None = None,
+    ) -> None:
         self.deals, self.known, self.measured = deals, known, measured
         self._cache: dict[int, float] = {}
         if measured:
             keep = min(range(len(measured)), key=lambda i: sum(measured[i]))
             others = [rate for i, rate in enumerate(measured) if i != keep]
-            self.tail = _PassageTail(deals, *measured[keep])
-            self.chances, self.weights = self._rule(others, None)
+            shared = {} if tails is None else tails  # stages sharing a kept rate share its tails
+            key = (deals, *measured[keep])
+            if key not in shared:
+                shared[key] = _PassageTail(deals, *measured[keep])
+            self.tail = shared[key]
+            self.chances, self.weights = self._rule(others, _per_rate(measured[keep], others))
             self.rough_chances, self.rough_weights = self._rule(others, _ROUGH_NODES)
             self.direct = known == 1.0 and not others  # P(n) is the tail itself
             # one other measured rate straight above the kept one: the count reaching
@@ -353,17 +391,12 @@ class _Chance:
             below, at, above = self.tail.values(volume - 1, volume + 1)
             return float(below), float(at), float(above)
         if self.mixed is not None and volume <= _MIXED_COUNT:
-            return (
-                *self._mixed_pair(volume, *self.mixed),
-                self._mixed_pair(volume + 1, *self.mixed)[1],
-            )
+            return self._mixed_span(volume, *self.mixed)
         if volume - 1 < 0:
             return 0.0, 0.0, self._span(volume + 1)[1]
         # From volume - 1 units: each node's binomial counts over a window, by the
-        # ratio of consecutive probabilities, in logs (each row scaled to add up to 1
-        # at the end).  One more unit converts with chance r, so
-        # P(n + 1) = P(n) + r · E[tau(M_n)], and M_{n + 1}'s probabilities follow from
-        # M_n's: (1 - r) · p(m) + r · p(m - 1).
+        # ratio of consecutive probabilities, in logs (each row scaled to add up to 1).
+        # One more unit converts with chance r, so P(n + 1) = P(n) + r · E[tau(M_n)].
         n = volume - 1
         chances, weights = self.chances, self.weights
         sd = math.sqrt(n * float(np.max(chances * (1 - chances))))
@@ -375,24 +408,21 @@ class _Chance:
         with np.errstate(divide="ignore"):
             ratio = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
         odds = np.log(chances) - np.log1p(-chances)
-        offsets = (starts - low)[:, None]
-        logs = np.zeros((len(chances), width))
-        np.cumsum(
-            ratio[offsets + np.arange(width - 1)[None, :]] + odds[:, None], axis=1, out=logs[:, 1:]
-        )
-        logs -= logs.max(axis=1, keepdims=True)  # each row's largest term: 1
-        likely = np.exp(logs)
-        totals = likely.sum(axis=1)
         tails = self.tail.values(low, high + 2)
-        gains = np.diff(tails)  # tau(m): the unit that brings the deals-th conversion
-        window = offsets + np.arange(width)[None, :]
-        below_rows = np.einsum("ij,ij->i", likely, tails[window]) / totals
-        gain_rows = np.einsum("ij,ij->i", likely, gains[window]) / totals
-        likely *= (1 - chances)[:, None]
-        likely[:, 1:] += (chances[:, None] / (1 - chances)[:, None]) * (
-            likely[:, :-1]
-        )  # (1 - r) p(m) + r p(m - 1), the top term past the window dropped (< 1e-18)
-        gain_next = np.einsum("ij,ij->i", likely, gains[window]) / totals
+        # per node: S_k = E[tail(M + k)] for k = 0, 1, 2, on slices (no gathers)
+        sums = np.empty((len(chances), 3))
+        logs = np.zeros(width)
+        for i, (start, odd) in enumerate(zip((starts - low).tolist(), odds.tolist(), strict=True)):
+            np.cumsum(ratio[start : start + width - 1] + odd, out=logs[1:])
+            likely = _exp(logs - logs.max())
+            total = likely.sum()
+            for k in range(3):
+                sums[i, k] = likely @ tails[start + k : start + k + width] / total
+        # E[tau(M_n)] = S1 - S0; M_{n + 1} is M_n, or one more with chance r:
+        # E[tau(M_{n + 1})] = (1 - r)(S1 - S0) + r (S2 - S1)
+        below_rows = sums[:, 0]
+        gain_rows = sums[:, 1] - sums[:, 0]
+        gain_next = (1 - chances) * gain_rows + chances * (sums[:, 2] - sums[:, 1])
         below = float(weights @ below_rows)
         at = below + float((weights * chances) @ gain_rows)
         above = at + float((weights * chances) @ gain_next)
@@ -403,35 +433,44 @@ class _Chance:
             )
         return tuple(min(max(v, 0.0), 1.0) for v in (below, at, above))  # type: ignore[return-value]
 
-    def _mixed_pair(self, volume: int, alpha: int, beta: int) -> tuple[float, float]:
-        """Return the chances from `volume - 1` and `volume` units, a Beta rate first.
+    def _mixed_span(self, volume: int, alpha: int, beta: int) -> tuple[float, float, float]:
+        """Return the chances from `volume - 1`, `volume`, `volume + 1` units, a Beta rate first.
 
-        The count a Beta(alpha, beta) rate passes on is beta-binomial: its
-        probabilities by the ratio of consecutive terms, in logs from the most
-        likely count outward, scaled to add up to 1.
+        The count a Beta(alpha, beta) rate passes on from n units is
+        beta-binomial: its probabilities by the ratio of consecutive terms,
+        in logs from the most likely count outward, scaled to add up to 1.
+        One more unit passes with chance ``(alpha + m) / (alpha + beta + n)``
+        after m of n did (a Pólya urn), which gives the next two chances and
+        the next count's probabilities.
         """
         n = volume - 1
-        each = np.arange(n + 1, dtype=np.float64)
+        if n < 0:
+            return 0.0, 0.0, self._mixed_span(volume + 1, alpha, beta)[1]
+        each = np.arange(n + 2, dtype=np.float64)
         # log P(m + 1) - log P(m) = log((n - m)(alpha + m) / ((m + 1)(n - m - 1 + beta)))
-        with np.errstate(divide="ignore"):
-            step = np.log((n - each[:-1]) * (alpha + each[:-1])) - np.log(
-                (each[:-1] + 1) * (n - each[:-1] - 1 + beta)
-            )
+        head = each[:n]
+        step = np.log((n - head) * (alpha + head)) - np.log((head + 1) * (n - head - 1 + beta))
         top = int(np.argmax(step <= 0)) if n else 0  # the most likely count
         logs = np.zeros(n + 1)
         np.cumsum(step[top:], out=logs[top + 1 :])
         np.cumsum(-step[:top][::-1], out=logs[:top][::-1])
-        likely = np.exp(logs - logs.max())
-        likely /= likely.sum()
-        keep = np.flatnonzero(likely > 1e-300)
+        keep = np.flatnonzero(logs > -700.0)  # the rest is below 1e-304: left out
         low, high = int(keep[0]), int(keep[-1])
-        likely = likely[low : high + 1]
-        tails = self.tail.values(low, high + 1)
-        below = float(likely @ tails[:-1])
-        # one more unit passes the first rate with chance (alpha + m) / (alpha + beta + n)
+        likely = np.exp(logs[low : high + 1])
+        likely /= likely.sum()
+        tails = self.tail.values(low, high + 2)
+        gains = np.diff(tails)  # tau(m), m = low … high + 1
         passes = (alpha + each[low : high + 1]) / (alpha + beta + n)
-        at = below + float((likely * passes) @ np.diff(tails))
-        return min(max(below, 0.0), 1.0), min(max(at, 0.0), 1.0)
+        size = len(likely)
+        below = float(likely @ tails[:size])
+        at = below + float((likely * passes) @ gains[:size])
+        # the next count's probabilities: stays at m, or moves up from m - 1
+        after = np.zeros(len(likely) + 1)
+        after[:-1] = likely * (1 - passes)
+        after[1:] += likely * passes
+        passes_next = (alpha + each[low : high + 2]) / (alpha + beta + n + 1)
+        above = at + float((after * passes_next) @ gains)
+        return tuple(min(max(v, 0.0), 1.0) for v in (below, at, above))  # type: ignore[return-value]
 
     def rough(self, volumes: Any) -> Any:
         """Return the chance from each of `volumes` units, roughly (for the search).
@@ -500,7 +539,12 @@ def _first_guess(
 
 
 def _smallest_count(
-    stage: str, deals: int, confidence: float, known: float, measured: list[tuple[int, int]]
+    stage: str,
+    deals: int,
+    confidence: float,
+    known: float,
+    measured: list[tuple[int, int]],
+    tails: dict[tuple[int, int, int], _PassageTail] | None = None,
 ) -> int:
     """Find the smallest n with P(at least `deals` won | n at `stage`) >= `confidence`.
 
@@ -515,7 +559,7 @@ def _smallest_count(
         return 0
     if not measured and known == 1.0:
         return deals
-    chance = _Chance(deals, known, measured)
+    chance = _Chance(deals, known, measured, tails)
     limit = _MAX_MEASURED_COUNT if measured else _MAX_COUNT
     failures = _first_guess(deals, confidence, known, measured)
     if not measured and (not math.isfinite(failures) or deals + failures > limit):
@@ -548,22 +592,38 @@ def _smallest_count(
 def _rough_guess(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
     """Land near the smallest count the rough chance says reaches `confidence`."""
     deals = chance.deals
-    low, high = float(max(deals, guess // 2)), float(min(max(guess * 3 // 2, deals + 1), limit))
-    if chance.rough([low])[0] >= confidence:
-        low = float(deals)
-    while chance.rough([high])[0] < confidence:  # widen until the answer is bracketed
+    # the guess allows for the rates' spread (within a few percent here): bracket it closely
+    low = float(max(deals, guess * 9 // 10))
+    high = float(min(max(guess * 9 // 8, deals + 1), limit))
+    first, last = chance.rough([low, high])
+    if first >= confidence:
+        low = float(deals) if chance.rough([low / 2])[0] >= confidence else low / 2
+    while last < confidence:  # widen until the answer is bracketed
         if high >= limit:
             return limit if chance(limit) >= confidence else give_up(limit)
         low, high = high, min(high * 2.0, float(limit))
-    while high - low > 1:
-        grid = np.unique(np.round(np.linspace(low, high, _GRID)))
-        reached = chance.rough(grid) >= confidence
-        first = int(np.argmax(reached))
-        high = float(grid[first])
-        low = float(grid[first - 1]) if first > 0 else low
-        if len(grid) < _GRID:
+        last = chance.rough([high])[0]
+    # the rough chance is smooth in the volume: regula falsi (Illinois) on it
+    f_low = float(chance.rough([low])[0]) - confidence
+    f_high = last - confidence
+    side = 0
+    for _ in range(40):
+        if high - low <= 1 or f_high == f_low:
             break
-    return int(high)
+        point = high - f_high * (high - low) / (f_high - f_low)
+        point = min(max(point, low + 0.5), high - 0.5)
+        value = float(chance.rough([point])[0]) - confidence
+        if value >= 0:
+            high, f_high = point, value
+            if side == 1:
+                f_low /= 2
+            side = 1
+        else:
+            low, f_low = point, value
+            if side == -1:
+                f_high /= 2
+            side = -1
+    return math.ceil(high) if high - low <= 1 else round(high)
 
 
 def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
@@ -625,9 +685,10 @@ def confidence_counts(funnel: Funnel, deals: int, *, confidence: float) -> dict[
     """
     _check_deals(deals)
     counts = {}
+    tails: dict[tuple[int, int, int], _PassageTail] = {}
     for stage in funnel.stages:
         known, measured = _path(funnel, stage)
-        counts[stage] = _smallest_count(stage, deals, confidence, known, measured)
+        counts[stage] = _smallest_count(stage, deals, confidence, known, measured, tails)
     return counts
 
 
