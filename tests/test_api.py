@@ -46,6 +46,16 @@ DOCUMENTED = [
     "DEFAULT_BENCHMARKS",
     "hiring_plan",
     "HiringPlan",
+    # the year's plan
+    "annual_plan",
+    "AnnualPlan",
+    "growth_rate",
+    "GrowthRate",
+    "growth_target",
+    "cascade",
+    "Cascade",
+    "KeyResult",
+    "Objective",
     # errors
     "SalesmathError",
     "InvalidInputError",

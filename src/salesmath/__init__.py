@@ -55,6 +55,15 @@ _WHERE: dict[str, str] = {
     "check_benchmarks": "benchmarks",
     "HiringPlan": "hiring",
     "hiring_plan": "hiring",
+    "AnnualPlan": "annual",
+    "Cascade": "annual",
+    "GrowthRate": "annual",
+    "KeyResult": "annual",
+    "Objective": "annual",
+    "annual_plan": "annual",
+    "cascade": "annual",
+    "growth_rate": "annual",
+    "growth_target": "annual",
     "ConfigError": "errors",
     "InvalidInputError": "errors",
     "LimitError": "errors",
@@ -83,6 +92,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from salesmath.annual import (
+        AnnualPlan,
+        Cascade,
+        GrowthRate,
+        KeyResult,
+        Objective,
+        annual_plan,
+        cascade,
+        growth_rate,
+        growth_target,
+    )
     from salesmath.benchmarks import (
         DEFAULT_BENCHMARKS,
         BenchmarkCheck,

@@ -39,11 +39,13 @@ from salesmath.errors import InvalidInputError, LimitError, UnknownNameError, co
 from salesmath.funnel import Funnel
 from salesmath.hiring import MAX_MONTHS
 from salesmath.numbers import (
-    MAX_TEXT,
+    FIGURE,
     Amount,
     PositiveAmount,
+    figure_from_parts,
     parse_amount,
     parse_choice,
+    parse_figure,
     parse_list,
     parse_name,
     parse_share,
@@ -90,53 +92,12 @@ def read_months(value: object) -> int:
     return parse_whole(value, what="months", minimum=1, maximum=MAX_MONTHS, limit=MONTHS_LIMIT)
 
 
-# -- figures as plans write them: "$2.2M", "5.4%", "75k" ---------------------------------------
+# -- figures as plans write them: "$2.2M", "5.4%", "75k" (read by salesmath.numbers) ----------
 
-_SCALE: Final = {"": 1, "k": 10**3, "m": 10**6, "mm": 10**6, "b": 10**9, "bn": 10**9}
-_FIGURE: Final = r"(?<![\w.])\$?\s?(\d[\d,]*(?:\.\d+)?)\s?(%|(?:k|mm|m|bn|b)(?![a-z]))?(?![\w])"
-_FIGURE_RE: Final = re.compile(_FIGURE, re.IGNORECASE)
-_FROM_TO_RE: Final = re.compile(rf"\bfrom\s+{_FIGURE}\s+to\s+{_FIGURE}", re.IGNORECASE)
-
-
-def _figure(number: str, suffix: str | None, *, what: str, value: object) -> Fraction:
-    amount = parse_amount(number, what=what)
-    if suffix == "%":
-        return amount / 100
-    return parse_amount(amount * _SCALE[(suffix or "").lower()], what=what)
-
-
-def read_figure(value: object, *, what: str) -> Fraction:
-    """Read a figure as a plan writes it: ``240``, ``"5.4%"``, ``"$2.2M"``, ``"75k"``.
-
-    A percentage is its share (``"5.4%"`` is 0.054); ``k``, ``M`` and ``B``
-    scale by a thousand, a million and a billion; a leading ``$`` is dropped.
-    Anything else :func:`~salesmath.numbers.parse_amount` reads is read by
-    it (``"425000/375000"``).
-
-    Examples
-    --------
-    >>> read_figure("$2.2M", what="baseline"), read_figure("5.4%", what="actual")
-    (Fraction(2200000, 1), Fraction(27, 500))
-    >>> read_figure("a lot", what="actual")
-    Traceback (most recent call last):
-    ...
-    salesmath.errors.InvalidInputError: actual must be a number >= 0 such as 240, "5.4%" or "$2.2M", got 'a lot'
-    """
-    if isinstance(value, str):
-        text = value.strip()
-        match = _FIGURE_RE.fullmatch(text) if len(text) <= MAX_TEXT else None
-        if match is None:
-            try:  # a fraction, "425000/375000", or another form the amount reader knows
-                return parse_amount(value, what=what)
-            except LimitError:
-                raise
-            except InvalidInputError:
-                pass
-            raise InvalidInputError(
-                f'{what} must be a number >= 0 such as 240, "5.4%" or "$2.2M", got {value!r}'[:300]
-            )
-        return _figure(match[1], match[2], what=what, value=value)
-    return parse_amount(value, what=what)
+_FIGURE_RE: Final = re.compile(FIGURE, re.IGNORECASE)
+_FROM_TO_RE: Final = re.compile(rf"\bfrom\s+{FIGURE}\s+to\s+{FIGURE}", re.IGNORECASE)
+read_figure = parse_figure
+"""The reader of figures, :func:`salesmath.numbers.parse_figure`, under its first name."""
 
 
 # -- growth ----------------------------------------------------------------------------------
@@ -683,11 +644,11 @@ class KeyResult(BaseModel):
         label = text.strip() if name is None else parse_name(name, what="name")
         baseline: Fraction | None = None
         if match := _FROM_TO_RE.search(text):
-            baseline = _figure(match[1], match[2], what="baseline", value=text)
-            target = _figure(match[3], match[4], what="target", value=text)
+            baseline = figure_from_parts(match[1], match[2], what="baseline", value=text)
+            target = figure_from_parts(match[3], match[4], what="target", value=text)
             percent = match[4] == "%"
         elif match := _FIGURE_RE.search(text):
-            target = _figure(match[1], match[2], what="target", value=text)
+            target = figure_from_parts(match[1], match[2], what="target", value=text)
             percent = match[2] == "%"
         else:
             raise InvalidInputError(

@@ -80,11 +80,14 @@ __all__ = [
     "Observed",
     "PositiveAmount",
     "Rate",
+    "FIGURE",
     "Share",
     "as_observed",
+    "figure_from_parts",
     "parse_amount",
     "parse_choice",
     "parse_date",
+    "parse_figure",
     "parse_list",
     "parse_name",
     "parse_names",
@@ -596,6 +599,61 @@ def parse_date(value: object, *, what: str) -> date:
         except ValueError:
             pass
     raise InvalidInputError(f"{what} must be a date as YYYY-MM-DD, got {_short(value)}")
+
+
+# -- figures as plans write them ----------------------------------------------------
+
+_SCALE: Final = {"": 1, "k": 10**3, "m": 10**6, "mm": 10**6, "b": 10**9, "bn": 10**9}
+FIGURE: Final = r"(?<![\w.])\$?\s?(\d[\d,]*(?:\.\d+)?)\s?(%|(?:k|mm|m|bn|b)(?![a-z]))?(?![\w])"
+"""A figure in text (``$2.2M``, ``5.4%``, ``75k``): group 1 the number, group 2 the suffix."""
+_FIGURE_RE: Final = re.compile(FIGURE, re.IGNORECASE)
+
+
+def figure_from_parts(number: str, suffix: str | None, *, what: str, value: object) -> Fraction:
+    """Read a figure from the two parts :data:`FIGURE` matches: a number and a suffix.
+
+    Examples
+    --------
+    >>> figure_from_parts("2.2", "M", what="baseline", value="$2.2M")
+    Fraction(2200000, 1)
+    """
+    amount = parse_amount(number, what=what)
+    if suffix == "%":
+        return amount / 100
+    return parse_amount(amount * _SCALE[(suffix or "").lower()], what=what)
+
+
+def parse_figure(value: object, *, what: str) -> Fraction:
+    """Read a figure as a plan writes it: ``240``, ``"5.4%"``, ``"$2.2M"``, ``"75k"``.
+
+    A percentage is its share (``"5.4%"`` is 0.054); ``k``, ``M`` and ``B``
+    scale by a thousand, a million and a billion; a leading ``$`` is dropped.
+    Anything else :func:`parse_amount` reads is read by it (``"425000/375000"``).
+
+    Examples
+    --------
+    >>> parse_figure("$2.2M", what="baseline"), parse_figure("5.4%", what="actual")
+    (Fraction(2200000, 1), Fraction(27, 500))
+    >>> parse_figure("a lot", what="actual")
+    Traceback (most recent call last):
+    ...
+    salesmath.errors.InvalidInputError: actual must be a number >= 0 such as 240, "5.4%" or "$2.2M", got 'a lot'
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        match = _FIGURE_RE.fullmatch(text) if len(text) <= MAX_TEXT else None
+        if match is None:
+            try:  # a fraction, "425000/375000", or another form the amount reader knows
+                return parse_amount(value, what=what)
+            except LimitError:
+                raise
+            except InvalidInputError:
+                pass
+            raise InvalidInputError(
+                f'{what} must be a number >= 0 such as 240, "5.4%" or "$2.2M", got {_short(value)}'
+            )
+        return figure_from_parts(match[1], match[2], what=what, value=value)
+    return parse_amount(value, what=what)
 
 
 # -- measured rates -----------------------------------------------------------------
