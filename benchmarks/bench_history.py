@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -84,26 +85,32 @@ def with_history(events: pl.LazyFrame) -> list[tuple[int, int, int]]:
     return [(row.converted, row.decided, row.open) for row in history.rates().rows]
 
 
-def best_of(repeat: int, run: object) -> tuple[float, object]:
-    """The fastest of `repeat` runs, and the last result."""
-    best = float("inf")
-    result = None
+def best_of(repeat: int, runs: dict[str, Callable[[], object]]) -> dict[str, tuple[float, object]]:
+    """Each run's fastest of `repeat` timings, and its result; runs take turns.
+
+    Taking turns (a, b, a, b, ...) lets both sides see the same machine load.
+    """
+    best = dict.fromkeys(runs, float("inf"))
+    results: dict[str, object] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()  # type: ignore[operator]
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for name, run in runs.items():
+            start = time.perf_counter()
+            results[name] = run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: (best[name], results[name]) for name in runs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     events = event_log(args.events).collect().lazy()  # build once, outside the timings
     rows = events.select(pl.len()).collect().item()
-    hand_time, hand = best_of(args.repeat, lambda: hand_written(events))
-    ours_time, ours = best_of(args.repeat, lambda: with_history(events))
+    timings = best_of(
+        args.repeat, {"hand": lambda: hand_written(events), "ours": lambda: with_history(events)}
+    )
+    (hand_time, hand), (ours_time, ours) = timings["hand"], timings["ours"]
     assert ours == hand, (ours, hand)
     print(f"event log: {rows:,} events, polars {pl.__version__}, best of {args.repeat}")
     print(f"hand-written polars group-by: {hand_time:8.3f} s")

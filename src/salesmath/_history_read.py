@@ -562,9 +562,11 @@ def _read_events(
         nw.col(id).alias(_ID),
         day,
         *([] if fast else [nw.col(_CDATE)]),
+        # the top stage's date is the record's first event, whatever its stage
         *(
             nw.when(nw.col(stage) == name).then(day).otherwise(nw.lit(None)).alias(_day(i))
             for i, name in enumerate(stages)
+            if i > 0
         ),
         nw.when(nw.col(stage).is_in(list(lost)))
         .then(day)
@@ -572,7 +574,8 @@ def _read_events(
         .alias(PREFIX + "lostday"),
         *(nw.col(c) for c in carried),
     )
-    aggs = [nw.col(_day(i)).min() for i in range(len(stages))]
+    aggs = [nw.col(_DUR).min().alias(_CREATED)]
+    aggs += [nw.col(_day(i)).min() for i in range(1, len(stages))]
     aggs += [
         nw.col(PREFIX + "lostday").min(),
         *([] if fast else [nw.col(_CDATE).min()]),
@@ -589,16 +592,11 @@ def _read_events(
         .then(nw.lit(WON))
         .otherwise(nw.when(~lost_day.is_null()).then(nw.lit(LOST)).otherwise(nw.lit(OPEN)))
     )
-    first = nw.min_horizontal(
-        *(nw.col(_day(i)) for i in range(len(stages))), nw.col(PREFIX + "lostday")
-    )
     frame = per_record.with_columns(
-        first.alias(_CREATED),
         state.cast(nw.Int64).alias(_STATE),
         nw.when(~won_day.is_null()).then(won_day).otherwise(lost_day).alias(_CLOSED),
         *((~nw.col(_day(i)).is_null()).alias(_flag(i)) for i in range(1, last)),
     )
-    # the top stage's date is the record's first event
     frame = frame.with_columns(nw.col(_CREATED).alias(_day(0)))
     if fast:  # polars: the created date from its day number (cheaper than one more min)
         frame = frame.with_columns(
