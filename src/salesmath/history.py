@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from salesmath._history_frame import (
     PREFIX,
@@ -537,7 +537,15 @@ class History:
 
     # -- what the history measures --------------------------------------------
 
-    def funnel(self, *, by: str | None = None, open: str = "exclude", as_of: object = None) -> Any:
+    @overload
+    def funnel(self, *, by: None = None, open: str = ..., as_of: object = ...) -> Funnel: ...
+
+    @overload
+    def funnel(self, *, by: str, open: str = ..., as_of: object = ...) -> dict[Any, Funnel]: ...
+
+    def funnel(
+        self, *, by: str | None = None, open: str = "exclude", as_of: object = None
+    ) -> Funnel | dict[Any, Funnel]:
         """Fit a :class:`~salesmath.Funnel` to the history (one per group with `by`).
 
         Each rate is measured, ``Observed(converted, decided)``, so every
