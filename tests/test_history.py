@@ -457,3 +457,16 @@ def test_team_over_a_period_counts_the_records_created_in_it(
         mine = part[part["rep"] == rep.rep]
         assert rep.counts == {s: int((mine["depth"] >= i).sum()) for i, s in enumerate(STAGES)}
         assert rep.bookings == int(mine.loc[mine["status"] == "Closed Won", "amount"].sum())
+
+
+def test_the_committed_export_is_what_the_seeded_generator_writes(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("crm_generate", CRM / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for name in ("opportunities.csv", "events.csv", "roster.csv", "truth.json"):
+        assert (tmp_path / name).read_bytes() == (CRM / name).read_bytes(), name
