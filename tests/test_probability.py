@@ -687,9 +687,13 @@ def test_the_vectorised_chance_equals_the_per_deal_loop(deals, known, measured, 
 
     mean = known * math.prod(a / (a + b) for a, b in measured)
     volume = max(deals, round(scale * deals / mean))
-    assert _reach(volume, deals, known, measured) == pytest.approx(
-        old_reach(volume, deals, known, measured), abs=1e-10
-    )
+    chance = _reach(volume, deals, known, measured)
+    # the loop's quadrature is itself off by up to ~1e-10 on skewed posteriors (1 of 39)
+    assert chance == pytest.approx(old_reach(volume, deals, known, measured), abs=1e-9)
+    if volume <= 400:  # and the exact distribution, pushed through every conversion
+        assert chance == pytest.approx(
+            brute_force_measured(volume, deals, known, measured), abs=1e-11
+        )
 
 
 @settings(max_examples=40, deadline=None)
@@ -705,8 +709,11 @@ def test_the_passage_tails_equal_scipy_betabinom_sf(deals, alpha, beta, extra):
     counts = np.arange(deals, deals + extra + 1, max(1, extra // 7))
     tails = _PassageTail(deals, alpha, beta)
     got = np.array([tails.values(int(m), int(m))[0] for m in counts])
-    # scipy.stats.betabinom.sf: P(X >= deals) of m draws with a Beta(alpha, beta) rate
-    np.testing.assert_allclose(got, stats.betabinom.sf(deals - 1, counts, alpha, beta), atol=1e-11)
+    # P(X >= deals) of m draws with a Beta(alpha, beta) rate, as scipy.stats.betabinom's
+    # probabilities added up (its sf is off by 1.6e-6 relative at m = deals = 12,
+    # alpha = 1821, beta = 3000, where the product of (1821 + i) / (4821 + i) is exact)
+    expected = [stats.betabinom.pmf(np.arange(deals, m + 1), m, alpha, beta).sum() for m in counts]
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-13)
     assert tails.values(0, deals - 1).tolist() == [0.0] * deals
 
 
@@ -781,10 +788,10 @@ def test_batch_confidence_plans_search_once_per_deal_count():
 )
 def test_fewer_nodes_for_a_surer_rate_give_the_64_node_chance(deals, kept, other, known, scale):
     # the rule _per_rate picks 24 nodes when the other rate's relative spread is at most
-    # half the kept one's: then it agrees with the default 64-node rule to 1e-13
-    from salesmath.probability import _Chance, _per_rate, _relative_sd
+    # a tenth of the kept one's: then it agrees with the default 64-node rule to 1e-13
+    from salesmath.probability import _FEWER_NODES, _Chance, _per_rate, _relative_sd
 
-    if sum(other) <= sum(kept) or _relative_sd(*other) > 0.5 * _relative_sd(*kept):
+    if sum(other) <= sum(kept) or _relative_sd(*other) > _FEWER_NODES * _relative_sd(*kept):
         return
     assert _per_rate(kept, [other]) == 24
     chance = _Chance(deals, known, [other, kept])

@@ -220,9 +220,14 @@ _HERMITE: list[tuple[Any, Any]] = []
 one, for the rough search."""
 
 
-def _exp(logs: Any) -> Any:
-    """``exp(logs)``, 0 below e**-700 without working it out (subnormal floats are slow)."""
-    return np.exp(logs, out=np.zeros_like(logs), where=logs > -700.0)
+def _exp(logs: Any, floor: float = -200.0) -> Any:
+    """``exp(logs)``, 0 below e**floor without working it out.
+
+    Probabilities under e**-200 (1e-87) change no sum here, and leaving them
+    out keeps every product of two of them clear of subnormal floats, whose
+    arithmetic is a hundred times slower.
+    """
+    return np.exp(logs, out=np.zeros_like(logs), where=logs > floor)
 
 
 class _PassageTail:
@@ -270,7 +275,7 @@ class _PassageTail:
             np.cumsum(steps[:-1], out=logs[1:])
             logs[1:] += self._log_tau
             self._log_tau = float(logs[-1] + steps[-1])
-            tails = self._sum + np.cumsum(_exp(logs))  # P(X_{j + 1} >= deals)
+            tails = self._sum + np.cumsum(_exp(logs, -460.0))  # P(X_{j+1} >= deals), 0 below 1e-200
             self._sum = float(tails[-1])
             first_count = self._next + 1
             self._next += len(j)
@@ -298,6 +303,10 @@ class _PassageTail:
         return first, self.values(first, max(math.ceil(high), first) + 1)
 
 
+_FEWER_NODES: Final = 0.1
+"""How much surer (relative spread) another measured rate must be for 24 nodes to do."""
+
+
 def _relative_sd(alpha: int, beta: int) -> float:
     """Return the standard deviation of a Beta(alpha, beta) rate over its mean."""
     return math.sqrt(beta / (alpha * (alpha + beta + 1)))
@@ -308,11 +317,12 @@ def _per_rate(kept: tuple[int, int], others: list[tuple[int, int]]) -> int | Non
 
     The chance varies with another measured rate no faster than with the
     kept one (the least sure, whose whole spread is summed exactly), so when
-    every other rate's relative spread is at most half the kept one's, the
-    integrand is smooth over its posterior and 24 nodes give the 64-node
-    value to 1e-13 (tested); otherwise the default rule.
+    the other rate's relative spread is at most :data:`_FEWER_NODES` of the
+    kept one's, the integrand is smooth over its posterior and 24 nodes give
+    the 64-node value to 1e-13 (tested; at half, some cases were off by
+    3e-12); otherwise the default rule.
     """
-    if len(others) == 1 and _relative_sd(*others[0]) <= 0.5 * _relative_sd(*kept):
+    if len(others) == 1 and _relative_sd(*others[0]) <= _FEWER_NODES * _relative_sd(*kept):
         return 24
     return None
 
@@ -399,25 +409,26 @@ class _Chance:
         # One more unit converts with chance r, so P(n + 1) = P(n) + r · E[tau(M_n)].
         n = volume - 1
         chances, weights = self.chances, self.weights
-        sd = math.sqrt(n * float(np.max(chances * (1 - chances))))
-        width = min(2 * math.ceil(_SPREAD * sd + 8) + 1, n + 1)
-        centres = np.round(n * chances).astype(np.int64)
-        starts = np.clip(centres - width // 2, 0, n + 1 - width)
-        low, high = int(starts.min()), int(starts.max()) + width - 1
+        # each node's window: 9 standard deviations either side of its mean, within 0 … n
+        half = np.ceil(_SPREAD * np.sqrt(n * chances * (1 - chances)) + 8).astype(np.int64)
+        widths = np.minimum(2 * half + 1, n + 1)
+        starts = np.clip(np.round(n * chances).astype(np.int64) - half, 0, n + 1 - widths)
+        low, high = int(starts.min()), int((starts + widths).max()) - 1
         each = np.arange(low, high + 1, dtype=np.float64)
         with np.errstate(divide="ignore"):
             ratio = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
         odds = np.log(chances) - np.log1p(-chances)
         tails = self.tail.values(low, high + 2)
+        shifted = np.lib.stride_tricks.sliding_window_view(tails, 3)  # tail(m), (m + 1), (m + 2)
         # per node: S_k = E[tail(M + k)] for k = 0, 1, 2, on slices (no gathers)
         sums = np.empty((len(chances), 3))
-        logs = np.zeros(width)
-        for i, (start, odd) in enumerate(zip((starts - low).tolist(), odds.tolist(), strict=True)):
-            np.cumsum(ratio[start : start + width - 1] + odd, out=logs[1:])
-            likely = _exp(logs - logs.max())
-            total = likely.sum()
-            for k in range(3):
-                sums[i, k] = likely @ tails[start + k : start + k + width] / total
+        logs = np.zeros(int(widths.max()))
+        rows = zip((starts - low).tolist(), widths.tolist(), odds.tolist(), strict=True)
+        for i, (start, width, odd) in enumerate(rows):
+            row = logs[:width]
+            np.cumsum(ratio[start : start + width - 1] + odd, out=row[1:])
+            likely = _exp(row - row.max())
+            sums[i] = likely @ shifted[start : start + width] / likely.sum()
         # E[tau(M_n)] = S1 - S0; M_{n + 1} is M_n, or one more with chance r:
         # E[tau(M_{n + 1})] = (1 - r)(S1 - S0) + r (S2 - S1)
         below_rows = sums[:, 0]
@@ -454,7 +465,7 @@ class _Chance:
         logs = np.zeros(n + 1)
         np.cumsum(step[top:], out=logs[top + 1 :])
         np.cumsum(-step[:top][::-1], out=logs[:top][::-1])
-        keep = np.flatnonzero(logs > -700.0)  # the rest is below 1e-304: left out
+        keep = np.flatnonzero(logs > -200.0)  # the rest is below 1e-87: left out
         low, high = int(keep[0]), int(keep[-1])
         likely = np.exp(logs[low : high + 1])
         likely /= likely.sum()
@@ -630,11 +641,22 @@ def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up:
     """From a guess, find the exact smallest count: gallop to a bracket, then bisect."""
     deals = chance.deals
     guess = min(max(guess, deals), limit - 1)
+    for _ in range(4):  # Newton steps on the exact chance: P is smooth in n
+        below, at, above = chance.span(guess)
+        if at >= confidence > below:
+            return guess
+        if above >= confidence > at:
+            return guess + 1
+        slope = (above - below) / 2
+        if not slope > 0:
+            break
+        step = (confidence - at) / slope
+        if not math.isfinite(step) or abs(step) > 1e9:
+            break
+        guess = min(max(guess + round(step), deals), limit - 1)
     below, at, above = chance.span(guess)
     if at >= confidence > below:
         return guess
-    if above >= confidence > at:
-        return guess + 1
     if below >= confidence:  # the answer is lower
         high, step = guess - 1, 1
         low = deals - 1
