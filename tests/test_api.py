@@ -27,6 +27,11 @@ DOCUMENTED = [
     # probabilistic planning
     "Observed",
     "Simulation",
+    # history: CRM records to rates, funnels, teams and pipeline
+    "History",
+    "ConversionRates",
+    "CycleDays",
+    "Pipeline",
     # rep performance and the thirds comparison
     "RepStats",
     "Team",
@@ -61,6 +66,7 @@ DOCUMENTED = [
     "InvalidInputError",
     "LimitError",
     "ConfigError",
+    "DataWarning",
     "UnknownNameError",
     "UnknownStageError",
     "UnknownRepError",

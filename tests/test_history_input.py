@@ -10,7 +10,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from salesmath.errors import InvalidInputError, UnknownNameError, UnknownStageError
+from salesmath.errors import DataWarning, InvalidInputError, UnknownNameError, UnknownStageError
 from salesmath.history import History
 
 BASE = {
@@ -75,7 +75,7 @@ def test_text_amounts_in_a_frame_are_refused() -> None:
 
 
 def test_won_without_amount_warns() -> None:
-    with pytest.warns(UserWarning, match=r"1 won records have no amount \(ids 1\)"):
+    with pytest.warns(DataWarning, match=r"1 won records have no amount \(ids 1\)"):
         history = History.from_frame(
             frame(amount=[None, 5, 7, 3]), **BASE, id="id", amount="amount"
         )
@@ -166,14 +166,14 @@ def test_bad_options() -> None:
 
 def test_reps_off_the_roster_are_kept_with_a_warning() -> None:
     history = History.from_frame(frame(), **BASE, rep="rep", amount="amount")
-    with pytest.warns(UserWarning, match="1 reps have records but are not on the roster"):
+    with pytest.warns(DataWarning, match="1 reps have records but are not on the roster"):
         team = history.team(roster=[{"rep": "ana", "quota": 1000}])
     assert team.names == ("ana", "bo")
     assert team["ana"].quota == 1000
 
 
 def test_records_without_a_rep_warn() -> None:
-    with pytest.warns(UserWarning, match="1 records have no rep"):
+    with pytest.warns(DataWarning, match="1 records have no rep"):
         History.from_frame(frame(rep=["ana", None, "bo", "bo"]), **BASE, rep="rep")
 
 
@@ -204,7 +204,7 @@ def test_an_event_log_whose_stages_go_backwards_warns_with_ids() -> None:
             "at": ["2026-01-01", "2026-01-20", "2026-01-10", "2026-01-01", "2026-01-05"],
         }
     )
-    with pytest.warns(UserWarning, match=r"'won' dated before 'demo' \(ids 1\)"):
+    with pytest.warns(DataWarning, match=r"'won' dated before 'demo' \(ids 1\)"):
         History.from_events(events, **EVENTS)
     with pytest.raises(InvalidInputError, match="stages going backwards"):
         History.from_events(events, **EVENTS, bad_dates="raise")

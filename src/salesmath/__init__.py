@@ -55,6 +55,11 @@ _WHERE: dict[str, str] = {
     "check_benchmarks": "benchmarks",
     "HiringPlan": "hiring",
     "hiring_plan": "hiring",
+    "History": "history",
+    "ConversionRates": "history",
+    "CycleDays": "history",
+    "Pipeline": "history",
+    "DataWarning": "errors",
     "AnnualPlan": "annual",
     "Cascade": "annual",
     "GrowthRate": "annual",
@@ -119,6 +124,7 @@ if TYPE_CHECKING:
     )
     from salesmath.errors import (
         ConfigError,
+        DataWarning,
         InvalidInputError,
         LimitError,
         SalesmathError,
@@ -128,6 +134,7 @@ if TYPE_CHECKING:
         UnknownStageError,
     )
     from salesmath.funnel import Funnel, sales_velocity
+    from salesmath.history import ConversionRates, CycleDays, History, Pipeline
     from salesmath.hiring import HiringPlan, hiring_plan
     from salesmath.numbers import (
         Amount,

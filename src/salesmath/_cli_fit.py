@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from salesmath.errors import ConfigError, InvalidInputError
+from salesmath.io import read_config
 
 __all__ = ["FIT_KEYS", "add_parser", "funnel_toml", "run"]
 
@@ -80,29 +80,6 @@ def add_parser(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ())
         fit.add_argument("--json", action="store_true", help="print JSON instead of a table")
     fit.set_defaults(handler=run)
     return fit
-
-
-def _config(path: str) -> dict[str, Any]:
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path!r}: {exc}") from None
-    try:
-        data = json.loads(text) if file.suffix.lower() == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"config file {path!r} is not valid: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"config file {path!r} must hold a table at the top")
-    unknown = sorted(set(data) - set(FIT_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"config file {path!r} has unknown key(s) {', '.join(map(repr, unknown))}; "
-            f"the known keys are {', '.join(map(repr, FIT_KEYS))}"
-        )
-    return data
 
 
 def _toml_value(value: Any) -> str:
@@ -176,7 +153,7 @@ def run(args: argparse.Namespace) -> str:
     """
     from salesmath.history import History
 
-    config = _config(args.config)
+    config = read_config(args.config, allowed=FIT_KEYS)
     keywords = {key: config[key] for key in _READ_KEYS if key in config}
     base = Path(args.config).resolve().parent
     records = keywords.get("records")

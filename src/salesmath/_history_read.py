@@ -24,7 +24,7 @@ from salesmath._history_frame import (
     collect_rows,
     day_number,
 )
-from salesmath.errors import InvalidInputError
+from salesmath.errors import DataWarning, InvalidInputError
 from salesmath.numbers import parse_amount, parse_list
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _listing(values: Iterable[object], limit: int = _EXAMPLES) -> str:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, DataWarning, stacklevel=3)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ M = TypeVar("M")
 
 __all__ = [
     "ConfigError",
+    "DataWarning",
     "InvalidInputError",
     "LimitError",
     "SalesmathError",
@@ -76,6 +77,16 @@ class LimitError(InvalidInputError):
 
 class ConfigError(InvalidInputError):
     """A configuration file that cannot be read or has a bad value."""
+
+
+class DataWarning(SalesmathError, UserWarning):  # noqa: N818 - a warning, named as one
+    """Data that salesmath could read but that looks wrong: say what and where.
+
+    Raised as a warning (``warnings.warn``), never silently: records with a
+    stage dated before they were created, won deals without an amount, reps
+    missing from the roster.  It is a ``UserWarning``, so the usual filters
+    apply (``warnings.simplefilter("error", DataWarning)`` makes them errors).
+    """
 
 
 class UnknownNameError(SalesmathError, KeyError, ValueError):
