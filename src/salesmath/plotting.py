@@ -1,0 +1,919 @@
+"""Matplotlib views of every result (the ``plot`` extra).
+
+Each function draws one result on one :class:`~matplotlib.axes.Axes` and
+returns it: on `ax` when given (the pandas and seaborn convention), else on
+a new figure.  A result's ``plot(ax=None, **kwargs)`` method calls the
+function here; extra keyword arguments go to the main drawing call (the
+bars, the histogram).  Nothing here calls ``plt.show()``.
+
+matplotlib is imported inside the functions only, so ``import salesmath``
+and every result work without it.  Numbers become text with the formatters
+of ``salesmath._format``, the same as in the tables, so a tick label, a bar
+label and a table cell print a value the same way; titles and axis labels
+say what is drawn and in what unit, so a picture reads without its caption.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import salesmath as sm
+>>> from salesmath import plotting
+>>> funnel = sm.Funnel(stages=["activities", "discos", "demos", "won"],
+...                    rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+>>> ax = plotting.plot_quota_plan(funnel.plan(250_000))
+>>> ax.get_title()
+'Plan for a quota of 250,000: 3 deals at 84,000'
+>>> [float(bar.get_width()) for bar in ax.patches]
+[750.0, 15.0, 9.0, 3.0]
+>>> import matplotlib.pyplot as plt
+>>> plt.close("all")
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final
+
+from salesmath._format import (
+    format_amount,
+    format_percent,
+    format_probability,
+    format_rate,
+    format_times,
+)
+from salesmath.errors import InvalidInputError
+from salesmath.numbers import parse_amount, parse_probability
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from salesmath._annual_parts import Cascade
+    from salesmath._history_results import ConversionRates, CycleDays, Pipeline
+    from salesmath.annual import AnnualPlan
+    from salesmath.capacity import CapacityReport
+    from salesmath.hiring import HiringPlan
+    from salesmath.plans import Pace, Projection, QuotaPlan
+    from salesmath.probability import Simulation
+    from salesmath.thirds import ThirdsComparison
+
+__all__ = [
+    "COLORS",
+    "FIGSIZE",
+    "plot_annual_plan",
+    "plot_capacity",
+    "plot_cascade",
+    "plot_conversion_rates",
+    "plot_cycle_days",
+    "plot_hiring_plan",
+    "plot_pace",
+    "plot_pipeline",
+    "plot_projection",
+    "plot_quota_plan",
+    "plot_simulation",
+    "plot_thirds",
+]
+
+COLORS: Final = {
+    "main": "#2b6c9e",
+    "second": "#8fb8d8",
+    "quota": "#c0392b",
+    "good": "#2e8b57",
+    "bad": "#c0392b",
+    "muted": "#9aa5b1",
+    "text": "#222222",
+}
+"""The colours every plot uses: the main series, a second series, the quota line,
+gains and losses, and muted context (a naive plan, a model line)."""
+
+FIGSIZE: Final = (7.0, 4.0)
+"""The size, in inches, of a figure a plot makes when no `ax` is given."""
+
+MAX_BARS: Final = 200
+"""The most bars a distribution is drawn with; more distinct values become a histogram."""
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _axes(ax: Axes | None) -> Axes:
+    """Return `ax`, or the axes of a new figure of :data:`FIGSIZE`."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    return new
+
+
+def _amount_axis(axis: Any) -> None:
+    """Label an axis's ticks as amounts (``250,000``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: format_amount(value, places=0)))
+
+
+def _percent_axis(axis: Any) -> None:
+    """Label an axis's ticks as percentages of a share (0.25 → ``25%``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: format_percent(value)))
+
+
+def _quota_line(ax: Axes, quota: Fraction, *, vertical: bool, label: str) -> None:
+    """Draw the quota as a dashed line, named in the legend."""
+    draw = ax.axvline if vertical else ax.axhline
+    draw(float(quota), color=COLORS["quota"], linestyle="--", linewidth=1.5, label=label)
+
+
+def _message(ax: Axes, text: str) -> Axes:
+    """Say on the axes why there is nothing to draw."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _check_kind(kind: str, kinds: Sequence[str]) -> str:
+    if kind not in kinds:
+        choices = ", ".join(repr(k) for k in kinds)
+        raise InvalidInputError(f"kind must be one of {choices}, got {kind!r}")
+    return kind
+
+
+def _waterfall(
+    ax: Axes,
+    steps: Sequence[tuple[str, float]],
+    *,
+    start: tuple[str, float] | None,
+    total: str,
+    fmt: Callable[[float], str],
+    **kwargs: Any,
+) -> None:
+    """Draw a waterfall: an optional start bar, one floating bar per step, the total.
+
+    Rises are green, falls red; each bar is labelled with its value, the
+    total bar with the sum, so the picture adds up on its face.
+    """
+    names: list[str] = []
+    bottoms: list[float] = []
+    heights: list[float] = []
+    colors: list[str] = []
+    running = 0.0
+    if start is not None:
+        names.append(start[0])
+        bottoms.append(0.0)
+        heights.append(start[1])
+        colors.append(COLORS["muted"])
+        running = start[1]
+    for name, value in steps:
+        names.append(name)
+        bottoms.append(running)
+        heights.append(value)
+        colors.append(COLORS["good"] if value >= 0 else COLORS["bad"])
+        running += value
+    names.append(total)
+    bottoms.append(0.0)
+    heights.append(running)
+    colors.append(COLORS["main"])
+    positions = range(len(names))
+    bars = ax.bar(positions, heights, bottom=bottoms, color=colors, **kwargs)
+    labels = [
+        fmt(h) if i == 0 or i == len(names) - 1 else _signed(fmt, h) for i, h in enumerate(heights)
+    ]
+    if start is None:
+        labels[0] = _signed(fmt, heights[0])
+    ax.bar_label(bars, labels=labels, label_type="center", fontsize=8, color="white")
+    ax.set_xticks(list(positions), names, rotation=30, ha="right")
+    ax.axhline(0, color=COLORS["text"], linewidth=0.8)
+
+
+def _signed(fmt: Callable[[float], str], value: float) -> str:
+    text = fmt(value)
+    return text if text.startswith("-") else f"+{text}"
+
+
+# -- plans ---------------------------------------------------------------------
+
+
+def plot_quota_plan(plan: QuotaPlan, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a plan as a funnel: one bar per stage, its count, and the conversion below it.
+
+    Parameters
+    ----------
+    plan
+        The plan to draw (:meth:`Funnel.plan <salesmath.Funnel.plan>`).
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on: one bar per stage, top stage first, each bar's
+        width its count.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"], deal_size=84_000)
+    >>> ax = plot_quota_plan(funnel.plan(250_000))
+    >>> [tick.get_text() for tick in ax.get_yticklabels()], ax.get_xlabel()
+    (['discos', 'demos', 'won'], 'count needed to book 250,000')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    funnel = plan.funnel
+    stages = list(plan.counts)
+    widths = [float(count) for count in plan.counts.values()]
+    kwargs.setdefault("color", COLORS["main"])
+    bars = ax.barh(range(len(stages)), widths, **kwargs)
+    ax.bar_label(
+        bars, labels=[format_amount(c) for c in plan.counts.values()], padding=3, fontsize=9
+    )
+    ax.set_yticks(range(len(stages)), stages)
+    ax.invert_yaxis()  # the top of the funnel on top
+    for i, rate in enumerate(funnel.rates):
+        ax.annotate(
+            f"↓ {format_rate(rate)}",
+            xy=(0, i + 0.5),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=COLORS["muted"],
+        )
+    ax.tick_params(axis="y", pad=36)
+    ax.set_xlim(0, max(widths) * 1.15 if max(widths) > 0 else 1)
+    _amount_axis(ax.xaxis)
+    quota = format_amount(plan.quota)
+    ax.set_xlabel(f"count needed to book {quota}")
+    sure = "" if plan.confidence is None else f" ({format_percent(plan.confidence)} sure)"
+    deals = format_amount(plan.deals)
+    ax.set_title(
+        f"Plan for a quota of {quota}{sure}: {deals} deals at {format_amount(funnel.deal_size)}"
+    )
+    return ax
+
+
+def plot_pace(
+    pace: Pace, ax: Axes | None = None, *, stage: str | None = None, **kwargs: Any
+) -> Axes:
+    """Draw a pace: one bar per period, the target at one stage (the top by default).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"], deal_size=84_000)
+    >>> ax = plot_pace(funnel.plan(250_000).pace(4, unit="week"))
+    >>> [float(bar.get_height()) for bar in ax.patches], ax.get_ylabel()
+    ([4.0, 4.0, 4.0, 3.0], 'discos per week')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    stages = list(pace.plan.counts)
+    name = stages[0] if stage is None else stage
+    if name not in stages:
+        from salesmath.errors import UnknownStageError
+
+        raise UnknownStageError(name, stages)
+    values = [target[name] for target in pace.targets]
+    periods = range(1, pace.periods + 1)
+    kwargs.setdefault("color", COLORS["main"])
+    bars = ax.bar(list(periods), [float(v) for v in values], **kwargs)
+    if pace.periods <= 24:
+        ax.bar_label(bars, labels=[format_amount(v) for v in values], fontsize=8)
+    ax.set_xlabel(pace.unit)
+    ax.set_ylabel(f"{name} per {pace.unit}")
+    _amount_axis(ax.yaxis)
+    total = format_amount(pace.totals()[name])
+    ax.set_title(
+        f"Pace for a quota of {format_amount(pace.plan.quota)}: "
+        f"{total} {name} over {pace.periods} {pace.unit}s"
+    )
+    return ax
+
+
+def _distribution(
+    ax: Axes,
+    values: Sequence[float],
+    weights: Sequence[float],
+    *,
+    width: float,
+    **kwargs: Any,
+) -> None:
+    kwargs.setdefault("color", COLORS["main"])
+    ax.bar(values, weights, width=width, **kwargs)
+    _amount_axis(ax.xaxis)
+    _percent_axis(ax.yaxis)
+
+
+def plot_projection(
+    projection: Projection,
+    ax: Axes | None = None,
+    *,
+    quota: object = None,
+    **kwargs: Any,
+) -> Axes:
+    """Draw the bookings a projection may bring: each possible deal count's chance.
+
+    The won deals from a whole `volume` are binomial with the overall rate
+    from the projection's stage to won (conversions independent, the rates
+    taken as known); each bar is the chance of booking that many deals
+    times the deal size.  With `quota`, a dashed line marks it and the
+    title gives the chance of reaching it (the bars at or past it, added).
+
+    Parameters
+    ----------
+    projection
+        The projection (:meth:`Funnel.project <salesmath.Funnel.project>`);
+        its volume must be whole.
+    ax
+        The axes to draw on; a new figure when None.
+    quota
+        The quota to mark, optional.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Raises
+    ------
+    InvalidInputError
+        If the projection's volume is not a whole number, or `quota` cannot be read.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=84_000)
+    >>> ax = plot_projection(funnel.project(9), quota=250_000)
+    >>> ax.get_title()
+    'From 9 demos: expected 252,000; 62.3% chance to reach 250,000'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    from scipy.stats import binom
+
+    volume = Fraction(projection.volume)
+    if volume.denominator != 1:
+        raise InvalidInputError(
+            f"plot needs a whole volume to draw the deals' chances, got {format_amount(volume)}; "
+            "project a whole number of records"
+        )
+    funnel = projection.funnel
+    rate = float(funnel.rate(projection.stage, funnel.stages[-1]))
+    n = volume.numerator
+    deals = list(range(n + 1))
+    chances = [float(c) for c in binom.pmf(deals, n, rate)]
+    size = float(funnel.deal_size)
+    # only the deal counts with a visible chance: the rest is an empty axis
+    shown = [k for k in deals if chances[k] >= 1e-4] or [0]
+    ax = _axes(ax)
+    _distribution(
+        ax,
+        [k * size for k in shown],
+        [chances[k] for k in shown],
+        width=size * 0.8,
+        **kwargs,
+    )
+    ax.set_xlabel(f"bookings ({funnel.stages[-1]} × {format_amount(funnel.deal_size)})")
+    ax.set_ylabel("chance")
+    title = (
+        f"From {format_amount(projection.volume)} {projection.stage}: "
+        f"expected {format_amount(projection.bookings)}"
+    )
+    if quota is not None:
+        amount = parse_amount(quota, what="quota")
+        needed = math.ceil(amount / funnel.deal_size)
+        chance = sum(chances[needed:]) if needed <= n else 0.0
+        _quota_line(ax, amount, vertical=True, label=f"quota {format_amount(amount)}")
+        ax.legend(loc="upper right", fontsize=8)
+        title += f"; {format_probability(chance)} chance to reach {format_amount(amount)}"
+    ax.set_title(title)
+    return ax
+
+
+def plot_simulation(
+    simulation: Simulation,
+    ax: Axes | None = None,
+    *,
+    quota: object = None,
+    quantiles: Iterable[object] = (0.1, 0.5, 0.9),
+    **kwargs: Any,
+) -> Axes:
+    """Draw a simulation's bookings: each value's share of the draws, the quota, quantiles.
+
+    With a fixed deal size the bookings take few values, one bar each (its
+    height the share of draws that booked it); past :data:`MAX_BARS`
+    distinct values, a histogram of shares.  With `quota`, a dashed line
+    marks it and the title gives the share of draws that reach it
+    (:meth:`Simulation.attainment_probability`); each quantile is a dotted
+    line named in the legend.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=84_000)
+    >>> ax = plot_simulation(funnel.simulate(9, draws=1000, seed=1), quota=250_000)
+    >>> ax.get_title()
+    '1,000 simulated periods from 9 demos: 61.2% reach 250,000'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    import numpy as np
+
+    ax = _axes(ax)
+    bookings = np.asarray(simulation.bookings, dtype=np.float64)
+    values, counts = np.unique(bookings, return_counts=True)
+    draws = len(bookings)
+    if len(values) <= MAX_BARS:
+        step = float(np.min(np.diff(values))) if len(values) > 1 else float(values[0] or 1)
+        _distribution(
+            ax,
+            [float(v) for v in values],
+            [float(c) / draws for c in counts],
+            width=step * 0.8,
+            **kwargs,
+        )
+    else:
+        kwargs.setdefault("color", COLORS["main"])
+        ax.hist(bookings, bins=40, weights=np.full(draws, 1 / draws), **kwargs)
+        _amount_axis(ax.xaxis)
+        _percent_axis(ax.yaxis)
+    ax.set_xlabel("bookings per period")
+    ax.set_ylabel("share of draws")
+    title = (
+        f"{format_amount(simulation.draws)} simulated periods from "
+        f"{format_amount(simulation.volume)} {simulation.stage}"
+    )
+    for q in quantiles:
+        share = parse_probability(q, what="quantile")
+        value = simulation.quantile(share)
+        ax.axvline(
+            value,
+            color=COLORS["muted"],
+            linestyle=":",
+            linewidth=1.2,
+            label=f"{format_percent(share)} quantile {format_amount(value, places=0)}",
+        )
+    if quota is not None:
+        amount = parse_amount(quota, what="quota")
+        _quota_line(ax, amount, vertical=True, label=f"quota {format_amount(amount)}")
+        chance = simulation.attainment_probability(amount)
+        title += f": {format_probability(chance)} reach {format_amount(amount)}"
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize=8)
+    ax.set_title(title)
+    return ax
+
+
+# -- the team ------------------------------------------------------------------
+
+
+def plot_thirds(
+    comparison: ThirdsComparison,
+    ax: Axes | None = None,
+    *,
+    kind: str = "gap",
+    **kwargs: Any,
+) -> Axes:
+    """Draw what separates the top third from the bottom third.
+
+    ``kind="gap"`` (default): a waterfall of each factor's share of the
+    bookings gap, in funnel order, adding up to 100%; a factor on which the
+    bottom third does better falls below.  ``kind="ratio"``: each metric's
+    top ÷ bottom on a log scale, with a line at 1× (no difference).
+
+    Raises
+    ------
+    InvalidInputError
+        If `kind` is not ``"gap"`` or ``"ratio"``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Team, compare_thirds
+    >>> team = Team.from_records(
+    ...     [{"rep": r, "demos": 24, "won": w, "bookings": w * size}
+    ...      for r, w, size in [("ana", 11, 160_000), ("bo", 10, 150_000), ("cy", 8, 100_000),
+    ...                         ("di", 7, 100_000), ("ed", 6, 70_000), ("fe", 5, 70_000)]])
+    >>> ax = plot_thirds(compare_thirds(team))
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['demos', 'demos_to_won', 'deal_size', 'gap 4.23×']
+    >>> round(float(ax.patches[-1].get_height()), 6)
+    1.0
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    _check_kind(kind, ("gap", "ratio"))
+    ax = _axes(ax)
+    groups = (
+        f"top {comparison.k} vs bottom {comparison.k} of {comparison.reps} reps by {comparison.by}"
+    )
+    if kind == "ratio":
+        rows = [row for row in comparison.metrics if row.ratio]
+        ratios = [float(row.ratio) for row in rows if row.ratio is not None]
+        kwargs.setdefault("color", [COLORS["good"] if r >= 1 else COLORS["bad"] for r in ratios])
+        bars = ax.barh(range(len(rows)), ratios, **kwargs)
+        ax.bar_label(bars, labels=[format_times(row.ratio) for row in rows], padding=3, fontsize=8)
+        ax.set_xscale("log")
+        ax.axvline(1, color=COLORS["text"], linewidth=0.8)
+        ax.set_yticks(range(len(rows)), [row.name for row in rows])
+        ax.invert_yaxis()
+        ax.set_xlabel("top third ÷ bottom third (log scale; 1× no difference)")
+        ax.set_title(f"Top vs bottom third: {groups}")
+        return ax
+    shares = comparison.shares()
+    if comparison.zeroed or not any(s is not None for s in shares.values()):
+        if comparison.zeroed:
+            text = "The bottom third has no " + ", ".join(comparison.zeroed) + ": close that first"
+        else:
+            text = "The top third does not out-book the bottom third: no gap to explain"
+        ax.set_title(f"Top vs bottom third: {groups}")
+        return _message(ax, text)
+    steps = [(name, float(share)) for name, share in shares.items() if share is not None]
+    _waterfall(
+        ax,
+        steps,
+        start=None,
+        total=f"gap {format_times(comparison.gap)}",
+        fmt=lambda v: format_percent(v),
+        **kwargs,
+    )
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("share of the bookings gap")
+    ax.set_title(f"What explains the gap: {groups}")
+    return ax
+
+
+def plot_capacity(
+    report: CapacityReport,
+    ax: Axes | None = None,
+    *,
+    kind: str = "shortfalls",
+    **kwargs: Any,
+) -> Axes:
+    """Draw where a team falls short of the model, or what closing the gaps is worth.
+
+    ``kind="shortfalls"`` (default): one bar per rep and factor below the
+    model, its actual value as a share of the model's, with a line at 100%
+    (the model).  ``kind="headroom"``: a waterfall from the team's bookings
+    today, each underutilized rep's gain, to the bookings with every gap
+    closed (the last bar is bookings + :attr:`~CapacityReport.headroom`).
+
+    Raises
+    ------
+    InvalidInputError
+        If `kind` is not ``"shortfalls"`` or ``"headroom"``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import salesmath as sm
+    >>> model = sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 12, "won": 3}, bookings=24_000),
+    ...     sm.RepStats(rep="cy", counts={"demos": 9, "won": 3}, bookings=30_000)])
+    >>> report = sm.assess_capacity(team, model)
+    >>> ax = plot_capacity(report)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['bo · demos_to_won', 'bo · deal_size']
+    >>> [round(float(bar.get_width()), 2) for bar in ax.patches]
+    [0.75, 0.8]
+    >>> ax = plot_capacity(report, kind="headroom")
+    >>> [float(bar.get_height()) for bar in ax.patches]
+    [54000.0, 16000.0, 70000.0]
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    _check_kind(kind, ("shortfalls", "headroom"))
+    ax = _axes(ax)
+    reps = len(report.team.reps)
+    below = len(report.underutilized)
+    if kind == "headroom":
+        today = sum((rep.bookings for rep in report.team.reps), Fraction(0))
+        steps = [(rep.rep, float(rep.gain)) for rep in report.underutilized]
+        _waterfall(
+            ax,
+            steps,
+            start=("team today", float(today)),
+            total="gaps closed",
+            fmt=lambda v: format_amount(v, places=0),
+            **kwargs,
+        )
+        _amount_axis(ax.yaxis)
+        ax.set_ylabel("bookings")
+        ax.set_title(
+            f"Headroom: closing {below} of {reps} reps' gaps adds {format_amount(report.headroom)}"
+        )
+        return ax
+    rows = [
+        (f"{rep.rep} · {s.factor}", float(s.actual / s.assumed) if s.assumed else 0.0)
+        for rep in report.underutilized
+        for s in rep.shortfalls
+    ]
+    title = (
+        f"Below the model: {below} of {reps} reps ({format_percent(report.share_below)}; "
+        f"limit {format_percent(report.max_share_below)})"
+    )
+    ax.set_title(title)
+    if not rows:
+        return _message(ax, "Every rep meets the model on every factor")
+    kwargs.setdefault("color", COLORS["bad"])
+    bars = ax.barh(range(len(rows)), [share for _, share in rows], **kwargs)
+    ax.bar_label(bars, labels=[format_percent(share) for _, share in rows], padding=3, fontsize=8)
+    ax.axvline(1, color=COLORS["text"], linestyle="--", linewidth=1, label="the model (100%)")
+    ax.set_yticks(range(len(rows)), [name for name, _ in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.1, max(share for _, share in rows) * 1.1))
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("actual as a share of the model")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_hiring_plan(plan: HiringPlan, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a hiring plan: bookings by month, today's team and the ramping hires stacked.
+
+    The monthly target (``target / months``) is a dashed line; the naive
+    answer (scale the team with the target, everyone starting in month 1)
+    is a grey step line beside the stacked bars.  Each month's stack adds up
+    to the plan's bookings that month (its table's ``bookings`` column).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import hiring_plan
+    >>> plan = hiring_plan(9_000_000, headcount=5, productivity=50_000,
+    ...                    ramp=[0, 0.25, 0.5, 0.75, 1])
+    >>> ax = plot_hiring_plan(plan)
+    >>> ax.get_title()
+    'Hire 13 reps to book 9,000,000 in 12 months (expected 9,175,000)'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    from salesmath.hiring import hired_shares, seat_shares
+
+    ax = _axes(ax)
+    months = plan.months
+    ramped = seat_shares(plan.ramp, attrition=plan.attrition, months=months, tenure=len(plan.ramp))
+    new_seat = seat_shares(plan.ramp, attrition=plan.attrition, months=months, tenure=0)
+    extra = plan.headroom / months
+    team = [plan.headcount * plan.productivity * share + extra for share in ramped]
+    hired = [plan.productivity * s for s in hired_shares(new_seat, plan.hires_by_month, months)]
+    x = list(range(1, months + 1))
+    kwargs.setdefault("width", 0.8)
+    ax.bar(x, [float(v) for v in team], color=COLORS["main"], label="today's team", **kwargs)
+    ax.bar(
+        x,
+        [float(v) for v in hired],
+        bottom=[float(v) for v in team],
+        color=COLORS["second"],
+        label=f"{plan.hires} new hires, ramping",
+        **kwargs,
+    )
+    ax.axhline(
+        float(plan.target / months),
+        color=COLORS["quota"],
+        linestyle="--",
+        linewidth=1.5,
+        label=f"target {format_amount(plan.target)} ÷ {months} months",
+    )
+    if plan.naive_hires is not None:
+        naive = [
+            team[m] + plan.productivity * s
+            for m, s in enumerate(hired_shares(new_seat, {1: plan.naive_hires}, months))
+        ]
+        ax.step(
+            x,
+            [float(v) for v in naive],
+            where="mid",
+            color=COLORS["muted"],
+            linewidth=1.5,
+            label=f"naive: {plan.naive_hires} hires in month 1",
+        )
+    ax.set_xticks(x)
+    ax.set_xlabel("month")
+    ax.set_ylabel("bookings per month")
+    _amount_axis(ax.yaxis)
+    ax.legend(loc="upper left", fontsize=8)
+    verb = f"Hire {plan.hires} reps to book" if plan.hires else "No hires needed to book"
+    reach = "expected" if plan.reachable else "out of reach: best plan"
+    ax.set_title(
+        f"{verb} {format_amount(plan.target)} in {months} months "
+        f"({reach} {format_amount(plan.bookings)})"
+    )
+    return ax
+
+
+def plot_annual_plan(plan: AnnualPlan, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw the year's plan: capacity by month against each month's target, hires marked.
+
+    Bars are the expected bookings (capacity) each month; the step line is
+    the month's target; each month with hires is labelled ``+n``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import annual_plan
+    >>> plan = annual_plan(9_000_000, start=3_000_000, headcount=8, productivity=31_250,
+    ...                    ramp=[0, 0, 0, 0.25, 0.5, 0.75, 1])
+    >>> ax = plot_annual_plan(plan)
+    >>> len(ax.patches), ax.get_xlabel()
+    (12, 'month')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    x = list(range(1, plan.months + 1))
+    kwargs.setdefault("color", COLORS["main"])
+    bars = ax.bar(x, [float(c) for c in plan.capacities], label="capacity", **kwargs)
+    ax.step(
+        x,
+        [float(t) for t in plan.targets],
+        where="mid",
+        color=COLORS["quota"],
+        linestyle="--",
+        linewidth=1.5,
+        label="target",
+    )
+    labels = [f"+{plan.hires_by_month[m]}" if m in plan.hires_by_month else "" for m in x]
+    ax.bar_label(bars, labels=labels, fontsize=8, color=COLORS["good"])
+    ax.set_xticks(x)
+    ax.set_xlabel("month")
+    ax.set_ylabel("bookings per month")
+    _amount_axis(ax.yaxis)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(
+        f"{format_amount(plan.target)} in {plan.months} months "
+        f"({format_times(plan.target / plan.start)} this year): capacity "
+        f"{format_amount(plan.capacity)} with {plan.hires} hires (+n: hires starting)"
+    )
+    return ax
+
+
+def plot_cascade(cascade: Cascade, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a cascade: one bar per part, its amount, the parts adding up to the total.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import cascade
+    >>> ax = plot_cascade(cascade(900_000, {"east": 2, "west": 1}))
+    >>> [float(bar.get_width()) for bar in ax.patches]
+    [600000.0, 300000.0]
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    names = list(cascade.amounts)
+    amounts = list(cascade.amounts.values())
+    kwargs.setdefault("color", COLORS["main"])
+    bars = ax.barh(range(len(names)), [float(a) for a in amounts], **kwargs)
+    ax.bar_label(bars, labels=[format_amount(a) for a in amounts], padding=3, fontsize=8)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    _amount_axis(ax.xaxis)
+    ax.set_xlim(0, float(max(amounts, default=1)) * 1.2 or 1)
+    ax.set_xlabel("share of the total")
+    ax.set_title(
+        f"{format_amount(cascade.total)} split over {len(names)} ({cascade.method.replace('_', '-')})"
+    )
+    return ax
+
+
+# -- history -------------------------------------------------------------------
+
+
+def plot_conversion_rates(rates: ConversionRates, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw measured conversion rates: a point each, its credible interval as a bar.
+
+    With ``by``, each group's points sit side by side and are named in the
+    legend.  A conversion nobody has decided yet has no point.
+    """
+    ax = _axes(ax)
+    conversions = list(dict.fromkeys(row.conversion for row in rates.rows))
+    groups = list(dict.fromkeys(row.group for row in rates.rows))
+    width = 0.6 / max(len(groups), 1)
+    kwargs.setdefault("fmt", "o")
+    for g, group in enumerate(groups):
+        xs, ys, low, high = [], [], [], []
+        for row in rates.rows:
+            if row.group != group or row.rate is None:
+                continue
+            rate = float(row.rate)
+            xs.append(conversions.index(row.conversion) + (g - (len(groups) - 1) / 2) * width)
+            ys.append(rate)
+            low.append(rate - row.low if row.low is not None else 0.0)
+            high.append(row.high - rate if row.high is not None else 0.0)
+        label = "all records" if group is None else f"{rates.by} = {group}"
+        ax.errorbar(xs, ys, yerr=[low, high], capsize=3, label=label, **kwargs)
+    ax.set_xticks(range(len(conversions)), conversions, rotation=20, ha="right")
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel(f"conversion rate ({format_percent(rates.level)} interval)")
+    if rates.by is not None:
+        ax.legend(fontsize=8)
+    ax.set_title(f"Conversion rates measured from {format_amount(rates.records)} records")
+    return ax
+
+
+def plot_pipeline(pipeline: Pipeline, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw pipeline created per period, and the pace's target when it has one.
+
+    Bars are the records created each period (stacked by group with
+    ``by``); a dashed step line marks the target from a pace.
+    """
+    ax = _axes(ax)
+    periods = list(dict.fromkeys(row.period for row in pipeline.rows))
+    groups = list(dict.fromkeys(row.group for row in pipeline.rows))
+    bottom = [0.0] * len(periods)
+    palette = [COLORS["main"], COLORS["second"], COLORS["good"], COLORS["muted"]]
+    for g, group in enumerate(groups):
+        heights = [0.0] * len(periods)
+        for row in pipeline.rows:
+            if row.group == group:
+                heights[periods.index(row.period)] += row.created
+        label = "created" if group is None else f"{pipeline.by} = {group}"
+        ax.bar(
+            range(len(periods)),
+            heights,
+            bottom=bottom,
+            color=palette[g % len(palette)],
+            label=label,
+            **kwargs,
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    targets = [0.0] * len(periods)
+    paced = False
+    for row in pipeline.rows:
+        if row.target is not None:
+            paced = True
+            targets[periods.index(row.period)] += float(row.target)
+    if paced:
+        ax.step(
+            range(len(periods)),
+            targets,
+            where="mid",
+            color=COLORS["quota"],
+            linestyle="--",
+            label="target from the pace",
+        )
+    word = {"W": "week", "M": "month", "Q": "quarter"}[pipeline.freq]
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=30, ha="right")
+    ax.set_xlabel(word)
+    ax.set_ylabel(f"records created per {word}")
+    _amount_axis(ax.yaxis)
+    ax.legend(fontsize=8)
+    total = sum(row.created for row in pipeline.rows)
+    ax.set_title(f"Pipeline created: {format_amount(total)} records over {len(periods)} {word}s")
+    return ax
+
+
+def plot_cycle_days(cycle: CycleDays, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw days from created to won: each group's quartiles as a bar, its median a point.
+
+    A quartile too few deals have reached is left out (no bar, or no point).
+    """
+    ax = _axes(ax)
+    names = [
+        ("all" if row.group is None else str(row.group)) + f" ({row.won:,} won)"
+        for row in cycle.rows
+    ]
+    kwargs.setdefault("color", COLORS["second"])
+    for i, row in enumerate(cycle.rows):
+        if row.q1 is not None and row.q3 is not None:
+            ax.barh(i, row.q3 - row.q1, left=row.q1, height=0.5, **kwargs)
+        if row.median is not None:
+            ax.plot([row.median], [i], "|", color=COLORS["main"], markersize=18, mew=3)
+            ax.annotate(
+                f"{row.median}",
+                (row.median, i),
+                xytext=(0, 12),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlim(left=0)
+    ax.set_xlabel("days from created to won (bar: quartiles; mark: median)")
+    ax.set_title(f"Cycle time, open records censored at {cycle.as_of}")
+    return ax
