@@ -134,8 +134,8 @@ if TYPE_CHECKING:
         UnknownStageError,
     )
     from salesmath.funnel import Funnel, sales_velocity
-    from salesmath.history import ConversionRates, CycleDays, History, Pipeline
     from salesmath.hiring import HiringPlan, hiring_plan
+    from salesmath.history import ConversionRates, CycleDays, History, Pipeline
     from salesmath.numbers import (
         Amount,
         Count,
