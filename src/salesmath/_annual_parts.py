@@ -54,6 +54,8 @@ from salesmath.numbers import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from salesmath.plans import QuotaPlan
 
 __all__ = [
@@ -447,6 +449,16 @@ class Cascade(TabularModel):
             f"({high}); the parts add up to {format_amount(self.total)} exactly."
         )
         return " ".join([sentence, *table.notes])
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw each part's amount; return the matplotlib axes.
+
+        Draws on `ax` when given, else on a new figure; `kwargs` go to the main
+        drawing call.  Needs the ``plot`` extra.  See :func:`salesmath.plotting.plot_cascade`.
+        """
+        from salesmath.plotting import plot_cascade
+
+        return plot_cascade(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         return (

@@ -79,6 +79,8 @@ from salesmath.numbers import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from salesmath.plans import QuotaPlan
 
 __all__ = [
@@ -800,6 +802,16 @@ class AnnualPlan(TabularModel):
             rows=rows,
             notes=notes,
         )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw capacity by month against each month's target; return the matplotlib axes.
+
+        Draws on `ax` when given, else on a new figure; `kwargs` go to the main
+        drawing call.  Needs the ``plot`` extra.  See :func:`salesmath.plotting.plot_annual_plan`.
+        """
+        from salesmath.plotting import plot_annual_plan
+
+        return plot_annual_plan(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         return (

@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -48,6 +48,9 @@ from salesmath.errors import InvalidInputError, construct
 from salesmath.funnel import Funnel
 from salesmath.numbers import Amount, PositiveAmount, Share, parse_share
 from salesmath.team import RepStats, Team
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "DEFAULT_BENCHMARKS",
@@ -592,6 +595,17 @@ class CapacityReport(TabularModel):
             rows=rows,
             notes=[self._verdict(), *self._looks()],
         )
+
+    def plot(self, ax: Axes | None = None, *, kind: str = "shortfalls", **kwargs: Any) -> Axes:
+        """Draw the reps below the model, or the headroom; return the matplotlib axes.
+
+        Draws on `ax` when given, else on a new figure; `kwargs` go to the main
+        drawing call; ``kind="headroom"`` draws what closing the gaps is worth.
+        Needs the ``plot`` extra.  See :func:`salesmath.plotting.plot_capacity`.
+        """
+        from salesmath.plotting import plot_capacity
+
+        return plot_capacity(self, ax, kind=kind, **kwargs)
 
     def __repr__(self) -> str:
         return (

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import Field, computed_field, field_validator
 
@@ -49,6 +49,9 @@ from salesmath.numbers import (
     parse_share,
     parse_whole,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "MAX_MONTHS",
@@ -623,6 +626,17 @@ class HiringPlan(TabularModel):
             rows=rows,
             notes=notes,
         )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw bookings by month against the target; return the matplotlib axes.
+
+        Today's team and the ramping hires are stacked, the naive plan beside.
+        Draws on `ax` when given, else on a new figure; `kwargs` go to the main
+        drawing call.  Needs the ``plot`` extra.  See :func:`salesmath.plotting.plot_hiring_plan`.
+        """
+        from salesmath.plotting import plot_hiring_plan
+
+        return plot_hiring_plan(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         return (

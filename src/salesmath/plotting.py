@@ -124,7 +124,7 @@ def _percent_axis(axis: Any) -> None:
 def _quota_line(ax: Axes, quota: Fraction, *, vertical: bool, label: str) -> None:
     """Draw the quota as a dashed line, named in the legend."""
     draw = ax.axvline if vertical else ax.axhline
-    draw(float(quota), color=COLORS["quota"], linestyle="--", linewidth=1.5, label=label)
+    draw(float(quota), zorder=3, color=COLORS["quota"], linestyle="--", linewidth=1.5, label=label)
 
 
 def _message(ax: Axes, text: str) -> Axes:
@@ -179,12 +179,12 @@ def _waterfall(
     colors.append(COLORS["main"])
     positions = range(len(names))
     bars = ax.bar(positions, heights, bottom=bottoms, color=colors, **kwargs)
-    labels = [
-        fmt(h) if i == 0 or i == len(names) - 1 else _signed(fmt, h) for i, h in enumerate(heights)
-    ]
-    if start is None:
-        labels[0] = _signed(fmt, heights[0])
-    ax.bar_label(bars, labels=labels, label_type="center", fontsize=8, color="white")
+    labels = [_signed(fmt, h) for h in heights]
+    if start is not None:
+        labels[0] = fmt(heights[0])
+    labels[-1] = fmt(heights[-1])
+    ax.bar_label(bars, labels=labels, fontsize=8, padding=2)
+    ax.margins(y=0.12)
     ax.set_xticks(list(positions), names, rotation=30, ha="right")
     ax.axhline(0, color=COLORS["text"], linewidth=0.8)
 
@@ -463,6 +463,7 @@ def plot_simulation(
         value = simulation.quantile(share)
         ax.axvline(
             value,
+            zorder=3,
             color=COLORS["muted"],
             linestyle=":",
             linewidth=1.2,
@@ -642,7 +643,7 @@ def plot_capacity(
     ax.set_xlim(0, max(1.1, max(share for _, share in rows) * 1.1))
     _percent_axis(ax.xaxis)
     ax.set_xlabel("actual as a share of the model")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     return ax
 
 
