@@ -790,3 +790,62 @@ def team_of_any(rows):
         [(f"r{i:02d}", d, m, w, b) for i, (d, m, w, b) in enumerate(rows)],
         stages=("discos", "demos", "won"),
     )
+
+
+# -- speed without changing a value (issue 10) --------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.integers(0, 6).map(float), st.floats(0, 5), st.just(math.nan)),
+        min_size=80,
+        max_size=240,
+    ),
+    data=st.data(),
+)
+def test_one_sort_ranks_every_subset_as_ranking_it_alone(values, data):
+    from salesmath._rankstats import SortedColumn, _doubled_ranks, mann_whitney, mann_whitney_within
+
+    column = np.array(values)
+    n = len(values)
+    picks = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    x = np.array([p == 1 for p in picks])
+    y = np.array([p == 2 for p in picks])
+    sorted_column = SortedColumn(column)
+    members = (x | y) & ~np.isnan(column)
+    doubled, sizes = sorted_column.doubled(members)
+    if members.any():
+        expected, expected_sizes = _doubled_ranks(column[members])
+        assert doubled[members].tolist() == expected.tolist()
+        assert sizes.tolist() == expected_sizes.tolist()
+    test = mann_whitney_within(sorted_column, x, y)
+    left, right = column[x & ~np.isnan(column)], column[y & ~np.isnan(column)]
+    if len(left) and len(right):
+        assert test == mann_whitney(left, right)  # bit for bit, exact or asymptotic
+    else:
+        assert test is None
+
+
+def test_comparing_a_team_again_reuses_its_columns_and_forgets_them_with_it():
+    import gc
+
+    from salesmath import thirds
+
+    rng = np.random.default_rng(7)
+    team = Team.from_records(
+        [
+            {"rep": f"r{i:03d}", "demos": int(d), "won": int(w), "bookings": int(w) * 1000}
+            for i, (d, w) in enumerate(
+                zip(rng.integers(5, 30, 300), rng.integers(0, 5, 300), strict=True)
+            )
+        ]
+    )
+    first = compare_thirds(team)
+    assert id(team) in thirds._DATA
+    assert compare_thirds(team) == first
+    assert compare_thirds(team, by="demos") == compare_thirds(team.without([]), by="demos")
+    key = id(team)
+    del team
+    gc.collect()
+    assert key not in thirds._DATA

@@ -16,8 +16,10 @@ levers that explain most of the gap.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -33,7 +35,12 @@ from salesmath._format import (
     format_signed,
     format_times,
 )
-from salesmath._rankstats import average_ranks, correlation, mann_whitney, min_p_value
+from salesmath._rankstats import (
+    SortedColumn,
+    correlation,
+    mann_whitney_within,
+    min_p_value,
+)
 from salesmath._stages import split_conversion
 from salesmath._table import Column, Table, TabularModel
 from salesmath.errors import InvalidInputError, UnknownMetricError, UnknownRepError
@@ -522,6 +529,45 @@ class _Data:
     quota: list[Fraction | None]
     cycle_days: list[Fraction | None]
 
+    @functools.cached_property
+    def name_array(self) -> NDArray[Any]:
+        """The names as an object array, to pick a group's names at once."""
+        return np.array(self.names, dtype=object)
+
+    @functools.cached_property
+    def any_cycle_days(self) -> bool:
+        """Whether some rep has cycle days."""
+        return any(c is not None for c in self.cycle_days)
+
+    @functools.cached_property
+    def all_quota(self) -> bool:
+        """Whether every rep has a quota."""
+        return all(q is not None for q in self.quota)
+
+    @functools.cached_property
+    def spearman(self) -> _Spearman:
+        """Correlations with bookings, bookings sorted once for the team."""
+        return _Spearman(self.float_bookings())
+
+    @functools.cached_property
+    def columns(self) -> dict[str, SortedColumn]:
+        """Each metric's per-rep values, sorted once for the team (by metric name)."""
+        return {}
+
+    def column(self, name: str, values: NDArray[np.float64]) -> SortedColumn:
+        """Return metric `name`'s values (`values`, per rep) sorted, sorting them once."""
+        if name == "bookings":
+            return self.spearman.bookings
+        if name not in self.columns:
+            self.columns[name] = SortedColumn(values)
+        return self.columns[name]
+
+    def bookings_order(self) -> NDArray[np.intp] | None:
+        """Reps by bookings, lowest first, when the float sort is the exact one."""
+        if self.scaled.dtype == object or (len(self.scaled) and int(self.scaled.max()) >= 2**52):
+            return None  # floats could tie where the whole numbers do not
+        return self.spearman.bookings.order
+
     @classmethod
     def of(cls, team: Team) -> _Data:
         reps, n, s = team.reps, len(team.reps), len(team.stages)
@@ -545,6 +591,7 @@ class _Data:
             scaled = np.array(
                 [b.numerator * (denominator // b.denominator) for b in bookings], dtype=object
             )
+        counts.flags.writeable = scaled.flags.writeable = False  # shared by later comparisons
         return cls(
             names=[rep.rep for rep in reps],
             counts=counts,
@@ -558,6 +605,25 @@ class _Data:
         if self.scaled.dtype == object:
             return np.array([n / self.denominator for n in self.scaled], dtype=np.float64)
         return self.scaled.astype(np.float64) / self.denominator
+
+
+_DATA: dict[int, tuple[weakref.ref[Team], _Data]] = {}
+"""The columns of the teams compared lately, while each team lives (a Team never changes)."""
+
+
+def _data(team: Team) -> _Data:
+    """Return the team's columns, read once per team: comparing it again reuses them."""
+    key = id(team)
+    seen = _DATA.get(key)
+    if seen is not None and seen[0]() is team:
+        return seen[1]
+    data = _Data.of(team)
+
+    def forget(_: object, key: int = key) -> None:
+        _DATA.pop(key, None)
+
+    _DATA[key] = (weakref.ref(team, forget), data)
+    return data
 
 
 def _ratio_floats(upper: NDArray[Any], lower: NDArray[Any]) -> NDArray[np.float64]:
@@ -643,14 +709,17 @@ def _ranking(data: _Data, team: Team, by: str) -> _Ranking:
     )
 
 
-def _order(ranking: _Ranking, names: list[str], k: int) -> list[int]:
+def _order(
+    ranking: _Ranking, names: list[str], k: int, ascending: NDArray[np.intp] | None = None
+) -> list[int]:
     """Return the rep indices best first, exactly by value and then by rep name.
 
     Only the two groups need a settled order: runs of equal keys that reach
     into the first or last `k` places are sorted exactly, then by name.
+    `ascending`, an order that sorts the keys lowest first, saves a sort.
     """
     keys = ranking.keys
-    order = np.argsort(-keys, kind="stable")
+    order = np.argsort(-keys, kind="stable") if ascending is None else ascending[::-1]
     ranked = keys[order]
     n = len(order)
     starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
@@ -670,35 +739,23 @@ def _order(ranking: _Ranking, names: list[str], k: int) -> list[int]:
 # -- statistics ------------------------------------------------------------------
 
 
-def _present(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    return values[~np.isnan(values)]
-
-
-def _mann_whitney(
-    top: NDArray[np.float64], bottom: NDArray[np.float64]
-) -> tuple[float | None, float | None]:
-    """Two-sided Mann–Whitney p-value and Cliff's delta, top vs bottom; None without values."""
-    x, y = _present(top), _present(bottom)
-    if len(x) == 0 or len(y) == 0:
-        return None, None
-    test = mann_whitney(x, y)
-    return test.p_value, test.effect_size
-
-
 class _Spearman:
-    """Spearman rank correlations with bookings; bookings are ranked once."""
+    """Spearman rank correlations with bookings; bookings are sorted once."""
 
     def __init__(self, bookings: NDArray[np.float64]) -> None:
-        self.bookings = bookings
-        self.ranks = average_ranks(bookings)
+        self.bookings = SortedColumn(bookings)
+        self.ranks = self.bookings.doubled()[0] / 2.0
 
-    def __call__(self, values: NDArray[np.float64]) -> float | None:
-        keep = ~np.isnan(values)
+    def __call__(self, column: SortedColumn) -> float | None:
+        keep = column.present
         if keep.all():
-            return correlation(average_ranks(values), self.ranks)
+            return correlation(column.doubled()[0] / 2.0, self.ranks)
         if keep.sum() < 3:
             return None
-        return correlation(average_ranks(values[keep]), average_ranks(self.bookings[keep]))
+        # the reps with a value, ranked among themselves (bookings too)
+        return correlation(
+            (column.doubled()[0] / 2.0)[keep], (self.bookings.doubled(keep)[0] / 2.0)[keep]
+        )
 
 
 # -- the comparison ----------------------------------------------------------------
@@ -776,7 +833,7 @@ def compare_thirds(
         raise InvalidInputError(
             f"compare_thirds needs at least 3 reps{left}, got {n}; thirds of fewer reps are empty"
         )
-    data = _Data.of(compared)
+    data = _data(compared)
     ranking = _ranking(data, compared, by)
     if ranking.missing:
         pair = split_conversion(by, compared.stages)
@@ -793,7 +850,7 @@ def compare_thirds(
             "exclude=[...] or rank by another metric"
         )
     k = n // 3
-    order = _order(ranking, data.names, k)
+    order = _order(ranking, data.names, k, data.bookings_order() if by == "bookings" else None)
     top_idx = np.array(order[:k], dtype=np.intp)
     bottom_idx = np.array(order[n - k :], dtype=np.intp)
     return _compare(compared, data, by, top_idx, bottom_idx, excluded=drop)
@@ -811,8 +868,11 @@ def _compare(
     n, k = len(data.names), len(top_idx)
     stages, conversions = team.stages, team.conversions
     counts, d = data.counts, data.denominator
-    bookings_f = data.float_bookings()
-    spearman = _Spearman(bookings_f)
+    spearman = data.spearman
+    top_mask = np.zeros(n, dtype=bool)
+    top_mask[top_idx] = True
+    bottom_mask = np.zeros(n, dtype=bool)
+    bottom_mask[bottom_idx] = True
 
     def total(column: NDArray[Any], idx: NDArray[np.intp]) -> int:
         return int(column[idx].sum())
@@ -825,7 +885,9 @@ def _compare(
     def add(name: str, kind: MetricKind, values: Pair, per_rep: NDArray[np.float64]) -> None:
         top, bottom = values
         ratio = None if top is None or bottom is None or bottom == 0 else top / bottom
-        p, effect = _mann_whitney(per_rep[top_idx], per_rep[bottom_idx])
+        column = data.column(name, per_rep)  # one sort for the test and the correlation
+        test = mann_whitney_within(column, top_mask, bottom_mask)
+        p, effect = (None, None) if test is None else (test.p_value, test.effect_size)
         rows.append(
             MetricRow(
                 name=name,
@@ -835,7 +897,7 @@ def _compare(
                 ratio=ratio,
                 p_value=p,
                 effect_size=effect,
-                spearman=spearman(per_rep),
+                spearman=spearman(column),
             )
         )
 
@@ -856,7 +918,7 @@ def _compare(
         add(name, "conversion", pooled(upper, lower), _ratio_floats(upper, lower))
     won = counts[:, -1]
     add("deal_size", "deal_size", pooled(won, data.scaled, d), _ratio_floats(won, data.scaled) / d)
-    if any(c is not None for c in data.cycle_days):
+    if data.any_cycle_days:
         cycle_days = data.cycle_days
         add(
             "cycle_days",
@@ -864,8 +926,8 @@ def _compare(
             pair(lambda g: _mean(c for i in g.tolist() if (c := cycle_days[i]) is not None)),
             _optional_floats(cycle_days),
         )
-    add("bookings", "bookings", mean(data.scaled, d), bookings_f)
-    if all(q is not None for q in data.quota):
+    add("bookings", "bookings", mean(data.scaled, d), spearman.bookings.values)
+    if data.all_quota:
         attainment = [
             Fraction(int(s), d) / q
             for s, q in zip(data.scaled.tolist(), data.quota, strict=True)
@@ -897,15 +959,15 @@ def _compare(
         else top_mean / bottom_mean
     )
 
-    names = data.names
     notes = _notes(
         team, by_name, decomposition, zeroed, gap, n=n, k=k, excluded=excluded, factors=factors
     )
+    picked = data.name_array
     return ThirdsComparison(
         by=by,
         reps=n,
-        top=tuple(names[i] for i in top_idx.tolist()),
-        bottom=tuple(names[i] for i in bottom_idx.tolist()),
+        top=tuple(picked[top_idx].tolist()),
+        bottom=tuple(picked[bottom_idx].tolist()),
         excluded=excluded,
         metrics=tuple(rows),
         decomposition=decomposition,
