@@ -504,6 +504,10 @@ class _Chance:
 
 def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]]) -> float:
     """P(at least `deals` won | `volume` at a stage); see :class:`_Chance`."""
+    if not measured:  # one binomial tail (no scipy for the plans people read)
+        return (
+            1.0 if deals <= 0 else 0.0 if volume < deals else _binomial_tail(deals, volume, known)
+        )
     return _Chance(deals, known, measured)(volume)
 
 
