@@ -137,7 +137,8 @@ def _shortest_decimals(x: NDArray[np.float64]) -> tuple[Any, Any, NDArray[np.int
 
     Notes
     -----
-    A float ``x < 2**53`` that is whole is that whole number.  Otherwise, at
+    A float ``x < 2**53`` that is whole is that whole number (tried first
+    when the first rows are whole).  Otherwise, at
     k decimal places where ``spacing(x) · 10**k <= 1/8``: at most one
     decimal with k places rounds to ``x``; if one does it is
     ``m = rint(x · 10**k)`` (the float product is off by at most 1/8 of a
@@ -151,18 +152,22 @@ def _shortest_decimals(x: NDArray[np.float64]) -> tuple[Any, Any, NDArray[np.int
     significant digits, or fractions of amounts of 10**12 and more) and
     floats from 2**53 up are left to the scalar reader.
     """
-    whole = np.rint(x)
     largest = float(x.max()) if len(x) else 0.0
-    if largest < _TWO_53:
-        rest = np.flatnonzero(whole != x)
-        left = [np.empty(0, dtype=np.intp)]
-    else:
-        small = x < _TWO_53
-        rest = np.flatnonzero((whole != x) & small)
-        left = [np.flatnonzero(~small)]
-    numerators = whole.astype(np.int64)
-    if not rest.size:
-        return numerators, 1, np.concatenate(left)
+    head = x[:256]
+    left = [np.empty(0, dtype=np.intp)]
+    if np.array_equal(head, np.rint(head)):  # whole numbers, it seems: try that first
+        whole = np.rint(x)
+        if largest < _TWO_53:
+            rest = np.flatnonzero(whole != x)
+        else:
+            small = x < _TWO_53
+            rest = np.flatnonzero((whole != x) & small)
+            left = [np.flatnonzero(~small)]
+        numerators = whole.astype(np.int64)
+        if not rest.size:
+            return numerators, 1, np.concatenate(left)
+    elif largest >= _TWO_53:
+        left = [np.flatnonzero(x >= _TWO_53)]
     # cents on every row at once (a whole row reads as hundredths too)
     scaled = np.rint(x * 100.0)
     hit = scaled / 100.0 == x
@@ -170,10 +175,12 @@ def _shortest_decimals(x: NDArray[np.float64]) -> tuple[Any, Any, NDArray[np.int
         hit &= np.spacing(x) * 100.0 <= 0.125
         scaled = np.where(hit, scaled, 0.0)  # the rows left are read again: keep the cast in range
     numerators = scaled.astype(np.int64)
-    if hit.all():
+    if hit.all() and not left[0].size:
         return numerators, 100, left[0]
     denominators = np.full(len(x), 100, dtype=np.int64)
     rest = np.flatnonzero(~hit)
+    if left[0].size:  # floats from 2**53 up: the scalar reader, not the loop below
+        rest = np.setdiff1d(rest, left[0], assume_unique=True)
     sub = x[rest]
     spacing = np.spacing(sub)
     for k in range(3, 19):
