@@ -736,8 +736,8 @@ def plot_annual_plan(plan: AnnualPlan, ax: Axes | None = None, **kwargs: Any) ->
     >>> plan = annual_plan(9_000_000, start=3_000_000, headcount=8, productivity=31_250,
     ...                    ramp=[0, 0, 0, 0.25, 0.5, 0.75, 1])
     >>> ax = plot_annual_plan(plan)
-    >>> len(ax.patches), ax.get_xlabel()
-    (12, 'month')
+    >>> len(ax.patches), ax.get_title()
+    (12, '9,000,000 in 12 months (3× this year): capacity 9,093,750, 26 hires')
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
@@ -757,14 +757,14 @@ def plot_annual_plan(plan: AnnualPlan, ax: Axes | None = None, **kwargs: Any) ->
     labels = [f"+{plan.hires_by_month[m]}" if m in plan.hires_by_month else "" for m in x]
     ax.bar_label(bars, labels=labels, fontsize=8, color=COLORS["good"])
     ax.set_xticks(x)
-    ax.set_xlabel("month")
+    ax.set_xlabel("month (+n: hires starting that month)")
     ax.set_ylabel("bookings per month")
     _amount_axis(ax.yaxis)
     ax.legend(loc="upper left", fontsize=8)
     ax.set_title(
         f"{format_amount(plan.target)} in {plan.months} months "
-        f"({format_times(plan.target / plan.start)} this year): capacity "
-        f"{format_amount(plan.capacity)} with {plan.hires} hires (+n: hires starting)"
+        f"({format_times(plan.target / plan.start)} this year): "
+        f"capacity {format_amount(plan.capacity)}, {plan.hires} hires"
     )
     return ax
 
@@ -861,12 +861,14 @@ def plot_pipeline(pipeline: Pipeline, ax: Axes | None = None, **kwargs: Any) -> 
             **kwargs,
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    targets = [0.0] * len(periods)
+    # a period without a target is a gap in the line, not a target of zero
+    targets = [math.nan] * len(periods)
     paced = False
     for row in pipeline.rows:
         if row.target is not None:
             paced = True
-            targets[periods.index(row.period)] += float(row.target)
+            i = periods.index(row.period)
+            targets[i] = float(row.target) + (0.0 if math.isnan(targets[i]) else targets[i])
     if paced:
         ax.step(
             range(len(periods)),
