@@ -179,7 +179,9 @@ def notebook_page(notebook: Any, stem: str, folder: Path) -> str:
         if cell.cell_type == "markdown":
             parts.append(cell.source)
         elif cell.cell_type == "code":
-            parts.append(f"```python\n{cell.source}\n```")
+            # a notebook's closing ";" only hides the cell's value; the page shows outputs
+            source = cell.source.rstrip().removesuffix(";")
+            parts.append(f"```python\n{source}\n```")
             for output in cell.get("outputs", []):
                 text, count = _output(output, stem, count, folder)
                 if text:
