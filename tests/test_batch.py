@@ -282,6 +282,7 @@ def test_plan_batch_errors_name_the_argument_and_row(funnel):
 )
 @example([0.1 + 0.2, 1 / 3, 2.0**53 + 2, 123456789012345678.0, 1e-7, 0.35, 1.8, 1e18])
 @example([0.35, 5e-324])
+@example([0.5, 1.2345678901234568e17, 3.0, 2.0**53 + 2])  # fractions first, then huge floats
 def test_the_float_reader_equals_parse_amount_row_by_row(values):
     refused = None
     for i, value in enumerate(values):  # a value the scalar reader refuses: the same error

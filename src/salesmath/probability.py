@@ -213,6 +213,8 @@ _SPREAD: Final = 9.0
 """Standard deviations kept each side of a binomial count's mean (beyond: under 1e-18)."""
 _ROUGH_NODES: Final = 6
 """Gauss–Jacobi nodes a rate while the search narrows down (then settled exactly)."""
+_MAX_TABLE: Final = 20_000_000
+"""The most counts one table of beta-binomial tails holds (160 MB)."""
 _MIXED_COUNT: Final = 2_000_000
 """The largest count whose beta-binomial probabilities are summed one by one."""
 _HERMITE: list[tuple[Any, Any]] = []
@@ -228,6 +230,13 @@ def _exp(logs: Any, floor: float = -200.0) -> Any:
     arithmetic is a hundred times slower.
     """
     return np.exp(logs, out=np.zeros_like(logs), where=logs > floor)
+
+
+def _scipy_special() -> Any:
+    """Return ``scipy.special``, imported on first use."""
+    from scipy import special
+
+    return special
 
 
 class _PassageTail:
@@ -266,7 +275,9 @@ class _PassageTail:
     def _grow(self, top: int) -> None:
         """Sum on up to count `top`, keeping the tails of counts from `start`."""
         d, alpha, beta = self.deals, self.alpha, self.beta
-        parts = [self.table]
+        kept = len(self.table)
+        table = np.empty(max(top - self.start + 1, kept))  # one array, filled chunk by chunk
+        table[:kept] = self.table
         while self._next < top:
             j = np.arange(self._next, min(top, self._next + _CHUNK), dtype=np.float64)
             steps = np.log1p((d - 1) / (j - d + 2)) - np.log1p((alpha + d) / (j - d + 1 + beta))
@@ -275,27 +286,72 @@ class _PassageTail:
             np.cumsum(steps[:-1], out=logs[1:])
             logs[1:] += self._log_tau
             self._log_tau = float(logs[-1] + steps[-1])
-            tails = self._sum + np.cumsum(_exp(logs, -460.0))  # P(X_{j+1} >= deals), 0 below 1e-200
+            tails = np.cumsum(_exp(logs, -460.0))  # P(X_{j+1} >= deals), 0 below 1e-200
+            tails += self._sum
             self._sum = float(tails[-1])
             first_count = self._next + 1
             self._next += len(j)
             keep = max(self.start - first_count, 0)
             if keep < len(tails):
-                parts.append(tails[keep:])
-        self.table = np.minimum(np.concatenate(parts), 1.0)
+                at = first_count + keep - self.start
+                table[at : at + len(tails) - keep] = tails[keep:]
+                kept = at + len(tails) - keep
+        self.table = np.minimum(table[:kept], 1.0, out=table[:kept])
 
-    def values(self, low: int, high: int) -> Any:
-        """Return P(X_m >= deals) for m = low … high (0 below `deals`)."""
-        out = np.zeros(high - low + 1)
+    def ensure(self, low: int, high: int) -> None:
+        """Make the table hold the tails of every count from `low` (or `deals`) to `high`."""
         if high < self.deals:
-            return out
+            return
         low_kept = max(low, self.deals)
         if low_kept < self.start:  # start again, keeping more
             self._reset(max(self.deals, low_kept - max(high - low_kept, 64)))
         if self.start + len(self.table) <= high:
-            self._grow(high + max((high - low) // 2, 64))
-        out[low_kept - low :] = self.table[low_kept - self.start : high - self.start + 1]
+            if high - self.start >= _MAX_TABLE:
+                raise LimitError(
+                    f"the chance of winning {self.deals:,} deals with rates this uncertain "
+                    f"spreads over more than {_MAX_TABLE:,} counts (salesmath's limit on "
+                    f"the work of one probability); measure the rates on more deals, lower "
+                    f"the confidence, or simulate (Funnel.simulate)"
+                )
+            margin = max((high - low) // 2, 64)  # room for the next request
+            self._grow(min(high + margin, self.start + _MAX_TABLE - 1))
+
+    def window(self, low: int, size: int) -> Any:
+        """Return the tails of counts `low` … `low + size - 1` (a view of the table)."""
+        self.ensure(low, low + size - 1)
+        if low >= self.deals:
+            return self.table[low - self.start : low - self.start + size]
+        out = np.zeros(size)
+        if low + size > self.deals:
+            out[self.deals - low :] = self.table[: low + size - self.deals]
         return out
+
+    def values(self, low: int, high: int) -> Any:
+        """Return P(X_m >= deals) for m = low … high (0 below `deals`)."""
+        return np.array(self.window(low, high - low + 1))
+
+    def reaches(self, high: int) -> bool:
+        """Whether a table up to count `high` stays within :data:`_MAX_TABLE`."""
+        return high - min(self.start, self.deals) < _MAX_TABLE
+
+    def at(self, count: int) -> float:
+        """Return P(X_count >= deals) alone, with no table: for counts beyond one.
+
+        ``1 - (P(X = 0) + … + P(X = deals - 1))``, the terms by the ratio of
+        consecutive ones from ``P(X = 0) = B(alpha, count + beta) / B(alpha, beta)``,
+        in logs: one vectorised sum over the deals.
+        """
+        d, alpha, beta = self.deals, self.alpha, self.beta
+        if count < d:
+            return 0.0
+        special = _scipy_special()
+        k = np.arange(d - 1, dtype=np.float64)
+        steps = np.log((count - k) * (k + alpha)) - np.log((k + 1) * (count - k - 1 + beta))
+        logs = np.empty(d)
+        logs[0] = special.betaln(alpha, count + beta) - special.betaln(alpha, beta)
+        np.cumsum(steps, out=logs[1:])
+        logs[1:] += logs[0]
+        return min(max(1.0 - float(_exp(logs, -460.0).sum()), 0.0), 1.0)
 
     def between(self, low: float, high: float) -> tuple[int, Any]:
         """Return the first count and the tails of every count from `low` to `high`."""
@@ -397,9 +453,11 @@ class _Chance:
                 0.0 if v < deals else _binomial_tail(deals, v, self.known)
                 for v in (volume - 1, volume, volume + 1)
             )
-        if self.direct:
-            below, at, above = self.tail.values(volume - 1, volume + 1)
-            return float(below), float(at), float(above)
+        if self.direct:  # the beta-binomial tail itself: from the table, or alone when far
+            if self.tail.reaches(volume + 1):
+                below, at, above = self.tail.values(volume - 1, volume + 1)
+                return float(below), float(at), float(above)
+            return self.tail.at(volume - 1), self.tail.at(volume), self.tail.at(volume + 1)
         if self.mixed is not None and volume <= _MIXED_COUNT:
             return self._mixed_span(volume, *self.mixed)
         if volume - 1 < 0:
@@ -414,21 +472,22 @@ class _Chance:
         widths = np.minimum(2 * half + 1, n + 1)
         starts = np.clip(np.round(n * chances).astype(np.int64) - half, 0, n + 1 - widths)
         low, high = int(starts.min()), int((starts + widths).max()) - 1
-        each = np.arange(low, high + 1, dtype=np.float64)
-        with np.errstate(divide="ignore"):
-            ratio = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
         odds = np.log(chances) - np.log1p(-chances)
-        tails = self.tail.values(low, high + 2)
-        shifted = np.lib.stride_tricks.sliding_window_view(tails, 3)  # tail(m), (m + 1), (m + 2)
-        # per node: S_k = E[tail(M + k)] for k = 0, 1, 2, on slices (no gathers)
+        self.tail.ensure(low, high + 2)
+        # per node: S_k = E[tail(M + k)] for k = 0, 1, 2, on slices of the table
         sums = np.empty((len(chances), 3))
         logs = np.zeros(int(widths.max()))
-        rows = zip((starts - low).tolist(), widths.tolist(), odds.tolist(), strict=True)
+        rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), strict=True)
         for i, (start, width, odd) in enumerate(rows):
             row = logs[:width]
-            np.cumsum(ratio[start : start + width - 1] + odd, out=row[1:])
+            m = np.arange(start, start + width - 1, dtype=np.float64)
+            with np.errstate(divide="ignore"):
+                step = np.log(n - m) - np.log(m + 1)  # log C(n, m + 1) - log C(n, m)
+            np.cumsum(step + odd, out=row[1:])
             likely = _exp(row - row.max())
-            sums[i] = likely @ shifted[start : start + width] / likely.sum()
+            tails = self.tail.window(start, width + 2)
+            shifted = np.lib.stride_tricks.sliding_window_view(tails, 3)  # tail(m), (m+1), (m+2)
+            sums[i] = likely @ shifted[:width] / likely.sum()
         # E[tau(M_n)] = S1 - S0; M_{n + 1} is M_n, or one more with chance r:
         # E[tau(M_{n + 1})] = (1 - r)(S1 - S0) + r (S2 - S1)
         below_rows = sums[:, 0]
@@ -461,7 +520,8 @@ class _Chance:
         # log P(m + 1) - log P(m) = log((n - m)(alpha + m) / ((m + 1)(n - m - 1 + beta)))
         head = each[:n]
         step = np.log((n - head) * (alpha + head)) - np.log((head + 1) * (n - head - 1 + beta))
-        top = int(np.argmax(step <= 0)) if n else 0  # the most likely count
+        falling = step <= 0
+        top = int(np.argmax(falling)) if falling.any() else n  # the most likely count
         logs = np.zeros(n + 1)
         np.cumsum(step[top:], out=logs[top + 1 :])
         np.cumsum(-step[:top][::-1], out=logs[:top][::-1])
@@ -589,15 +649,23 @@ def _smallest_count(
 
     guess = deals + int(min(failures, limit - deals))
     if measured and chance.direct:  # the beta-binomial tail itself: a sorted search
+        tail = chance.tail
+        if chance(limit) < confidence:
+            give_up(limit)
         top = max(guess, 2 * deals)
         while True:
-            values = chance.tail.values(deals, top)
+            if not tail.reaches(top):  # too far for a table: bisect on tails worked out alone
+                low, high = deals - 1, limit
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    low, high = (low, middle) if chance(middle) >= confidence else (middle, high)
+                guess = high
+                break
+            values = tail.values(deals, top)
             where = int(np.searchsorted(values, confidence))  # tails rise with the count
             if where < len(values):
                 guess = deals + where
                 break
-            if top >= limit:
-                give_up(limit)
             top = min(2 * top, limit)
     elif measured:
         guess = _rough_guess(chance, confidence, guess, limit, give_up)
