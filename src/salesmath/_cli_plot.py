@@ -10,8 +10,9 @@ with :func:`write_plot`:
   renamed into place, so a reader never sees half a file and an error (a
   full disk, a bad format) leaves no file behind.
 
-The command module adds the flags with :func:`add_plot_arguments` and
-calls :func:`write_plot` once it has the result.
+The command module adds the flags with :func:`add_plot_arguments` and,
+once a handler has its result, calls :func:`plot_if_asked`, which writes the
+file when ``--plot`` was given and returns the line to add to a table.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from salesmath.errors import InvalidInputError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["DPI", "FIGSIZE", "Plottable", "add_plot_arguments", "write_plot"]
+__all__ = ["DPI", "FIGSIZE", "Plottable", "add_plot_arguments", "plot_if_asked", "write_plot"]
 
 FIGSIZE: Final = (8.0, 4.5)
 """The size, in inches, of a figure the command writes."""
@@ -168,3 +169,24 @@ def write_plot(result: Plottable, path: str | os.PathLike[str], *, force: bool =
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
     return target
+
+
+def plot_if_asked(args: argparse.Namespace, result: Plottable) -> str:
+    """Write `result`'s plot when the command got ``--plot``; return the line to print.
+
+    The line ("Wrote the plot to out.png.", after a blank line) goes after a table; with
+    ``--json`` (one JSON document on stdout) or without ``--plot`` it is empty.
+    The file is written either way when ``--plot`` is given.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_plot_arguments(parser)
+    >>> plot_if_asked(parser.parse_args([]), result=None)  # no --plot: nothing drawn
+    ''
+    """
+    path = getattr(args, "plot", None)
+    if not path:
+        return ""
+    written = write_plot(result, path, force=bool(getattr(args, "force", False)))
+    return "" if getattr(args, "json", False) else f"\n\nWrote the plot to {written}."
