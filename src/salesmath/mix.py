@@ -79,7 +79,16 @@ if TYPE_CHECKING:
 
     from salesmath.history import History
 
-__all__ = ["MIN_DEALS", "MOSTLY", "DealSizeMix", "MixRow", "deal_size_mix", "thirds_mix"]
+__all__ = [
+    "MIN_DEALS",
+    "MOSTLY",
+    "DealSizeMix",
+    "MixRow",
+    "capacity_mix",
+    "deal_size_mix",
+    "split_mix",
+    "thirds_mix",
+]
 
 MOSTLY: Final = Fraction(2, 3)
 """A part that explains at least this share of the gap is "the" story in :meth:`DealSizeMix.advice`."""
@@ -733,6 +742,42 @@ def thirds_mix(
         comparison.bottom,
         by=by,
         names=("top third", "bottom third"),
+        strict=False,
+    )
+
+
+def capacity_mix(
+    history: History,
+    below: Iterable[str],
+    rest: Iterable[str],
+    *,
+    by: str = "product",
+) -> DealSizeMix | None:
+    """Split the deal-size gap of the reps below a model from the rest of the team.
+
+    For ``assess_capacity``: `below` are the reps below the model's deal
+    size, `rest` the other reps; :meth:`DealSizeMix.advice` then words the
+    deal-size recommendation.  None when either list is empty (every rep is
+    below, or none is): there is no one to compare with.  A rep with no
+    record in the history counts as having won nothing.
+
+    Examples
+    --------
+    >>> capacity_mix(_demo(), below=["cy", "di"], rest=["ana", "bo", "ed"]).names
+    ('reps at or above the model', 'reps below the model')
+    >>> capacity_mix(_demo(), below=["cy"], rest=[]) is None
+    True
+    """
+    below_reps = parse_names(below, what="below")
+    rest_reps = parse_names(rest, what="rest")
+    if not below_reps or not rest_reps:
+        return None
+    return _deal_size_mix(
+        history,
+        rest_reps,
+        below_reps,
+        by=by,
+        names=("reps at or above the model", "reps below the model"),
         strict=False,
     )
 
