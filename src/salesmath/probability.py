@@ -462,20 +462,48 @@ class _Chance:
             return self._mixed_span(volume, *self.mixed)
         if volume - 1 < 0:
             return 0.0, 0.0, self._span(volume + 1)[1]
-        # From volume - 1 units: each node's binomial counts over a window, by the
-        # ratio of consecutive probabilities, in logs (each row scaled to add up to 1).
-        # One more unit converts with chance r, so P(n + 1) = P(n) + r · E[tau(M_n)].
-        n = volume - 1
+        below, at, above = self._node_chances(volume - 1, 3)
+        return below, at, above
+
+    @property
+    def windowed(self) -> bool:
+        """Whether the chance mixes binomial windows over nodes (one pass gives many n)."""
+        return bool(self.measured) and not self.direct and self.mixed is None
+
+    def around(self, volume: int, reach: int) -> tuple[int, list[float]]:
+        """Return the first volume and the chances from `volume - reach` … `volume + reach`."""
+        first = volume - reach
+        if first < 0:
+            return 0, [self(v) for v in range(volume + reach + 1)]
+        wanted = range(first, volume + reach + 1)
+        if not all(v in self._cache for v in wanted):
+            if self.windowed and first >= self.deals:
+                values = self._node_chances(first, len(wanted))
+            elif reach == 1:
+                values = list(self._span(volume))
+            else:
+                values = [self(v) for v in wanted]
+            for v, value in zip(wanted, values, strict=True):
+                self._cache.setdefault(v, value)
+        return first, [self._cache[v] for v in wanted]
+
+    def _node_chances(self, n: int, count: int) -> list[float]:
+        """Return the chances from n, n + 1, …, n + count - 1 units, in one pass.
+
+        Each node's binomial counts from n units over a window (9 standard
+        deviations either side of the mean, within 0 … n), by the ratio of
+        consecutive probabilities in logs, each row scaled to add up to 1.
+        With ``S_t = E[tail(M_n + t)]``, ``j`` more units convert
+        binomially, so ``P(n + j) = sum_t C(j, t) r^t (1 - r)^(j - t) S_t``.
+        """
         chances, weights = self.chances, self.weights
-        # each node's window: 9 standard deviations either side of its mean, within 0 … n
         half = np.ceil(_SPREAD * np.sqrt(n * chances * (1 - chances)) + 8).astype(np.int64)
         widths = np.minimum(2 * half + 1, n + 1)
         starts = np.clip(np.round(n * chances).astype(np.int64) - half, 0, n + 1 - widths)
         low, high = int(starts.min()), int((starts + widths).max()) - 1
         odds = np.log(chances) - np.log1p(-chances)
-        self.tail.ensure(low, high + 2)
-        # per node: S_k = E[tail(M + k)] for k = 0, 1, 2, on slices of the table
-        sums = np.empty((len(chances), 3))
+        self.tail.ensure(low, high + count)
+        sums = np.empty((len(chances), count))  # S_t per node, on slices of the table
         logs = np.zeros(int(widths.max()))
         rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), strict=True)
         for i, (start, width, odd) in enumerate(rows):
@@ -485,23 +513,23 @@ class _Chance:
                 step = np.log(n - m) - np.log(m + 1)  # log C(n, m + 1) - log C(n, m)
             np.cumsum(step + odd, out=row[1:])
             likely = _exp(row - row.max())
-            tails = self.tail.window(start, width + 2)
-            shifted = np.lib.stride_tricks.sliding_window_view(tails, 3)  # tail(m), (m+1), (m+2)
-            sums[i] = likely @ shifted[:width] / likely.sum()
-        # E[tau(M_n)] = S1 - S0; M_{n + 1} is M_n, or one more with chance r:
-        # E[tau(M_{n + 1})] = (1 - r)(S1 - S0) + r (S2 - S1)
-        below_rows = sums[:, 0]
-        gain_rows = sums[:, 1] - sums[:, 0]
-        gain_next = (1 - chances) * gain_rows + chances * (sums[:, 2] - sums[:, 1])
-        below = float(weights @ below_rows)
-        at = below + float((weights * chances) @ gain_rows)
-        above = at + float((weights * chances) @ gain_next)
-        if not all(math.isfinite(v) for v in (below, at, above)):  # never pass a NaN off
-            raise InvalidInputError(
-                "the chance of reaching quota could not be worked out accurately for these "
-                "measured rates; simulate instead (Funnel.simulate)"
-            )
-        return tuple(min(max(v, 0.0), 1.0) for v in (below, at, above))  # type: ignore[return-value]
+            tails = self.tail.window(start, width + count - 1)
+            total = likely.sum()
+            for t in range(count):
+                sums[i, t] = likely @ tails[t : t + width] / total
+        values = []
+        for j in range(count):
+            moved = np.arange(j + 1)
+            ways = np.array([math.comb(j, k) for k in range(j + 1)], dtype=np.float64)
+            mix = ways * chances[:, None] ** moved * (1 - chances[:, None]) ** (j - moved)
+            value = float(weights @ (mix * sums[:, : j + 1]).sum(axis=1))
+            if not math.isfinite(value):  # never pass a NaN off as a probability
+                raise InvalidInputError(
+                    "the chance of reaching quota could not be worked out accurately for these "
+                    "measured rates; simulate instead (Funnel.simulate)"
+                )
+            values.append(min(max(value, 0.0), 1.0))
+        return values
 
     def _mixed_span(self, volume: int, alpha: int, beta: int) -> tuple[float, float, float]:
         """Return the chances from `volume - 1`, `volume`, `volume + 1` units, a Beta rate first.
@@ -710,23 +738,31 @@ def _rough_guess(chance: _Chance, confidence: float, guess: int, limit: int, giv
 
 
 def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
-    """From a guess, find the exact smallest count: gallop to a bracket, then bisect."""
+    """From a guess, find the exact smallest count reaching `confidence`.
+
+    Newton steps on the exact chance (smooth in n), each looking at the
+    counts around the guess at once (eight either side when one pass gives
+    them all), then, if need be, a gallop to a bracket and bisection.
+    """
     deals = chance.deals
-    guess = min(max(guess, deals), limit - 1)
-    for _ in range(4):  # Newton steps on the exact chance: P is smooth in n
-        below, at, above = chance.span(guess)
-        if at >= confidence > below:
-            return guess
-        if above >= confidence > at:
-            return guess + 1
-        slope = (above - below) / 2
+    reach = 6 if chance.windowed else 1
+    guess = min(max(guess, deals), limit - reach)
+    for _ in range(4):
+        first, values = chance.around(guess, reach)
+        for j in range(1, len(values)):
+            if values[j] >= confidence > values[j - 1]:
+                return first + j
+        if values[0] >= confidence and first <= deals:  # no fewer than `deals` can do
+            return max(first, deals)
+        slope = (values[-1] - values[0]) / (len(values) - 1)
         if not slope > 0:
             break
-        step = (confidence - at) / slope
+        centre = first + (len(values) - 1) // 2
+        step = (confidence - values[(len(values) - 1) // 2]) / slope
         if not math.isfinite(step) or abs(step) > 1e9:
             break
-        guess = min(max(guess + round(step), deals), limit - 1)
-    below, at, above = chance.span(guess)
+        guess = min(max(centre + round(step), deals), limit - reach)
+    below, at = chance(guess - 1), chance(guess)
     if at >= confidence > below:
         return guess
     if below >= confidence:  # the answer is lower
@@ -739,8 +775,8 @@ def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up:
                 break
             high, step = probe, 2 * step
     else:  # the answer is higher
-        low, step = guess + 1, 1
-        high = min(guess + 2, limit)
+        low, step = guess, 1
+        high = min(guess + 1, limit)
         while chance(high) < confidence:
             if high >= limit:
                 give_up(limit)
