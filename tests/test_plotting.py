@@ -184,6 +184,24 @@ def test_projection_bars_are_binomial_chances_and_the_title_gives_the_exact_chan
     assert ax.get_legend().get_texts()[0].get_text() == "quota 250,000"
 
 
+def test_projection_of_measured_rates_uses_their_uncertainty(ax):
+    """A funnel measured as "3 of 9" is uncertain (beta-binomial): the bars are its chances."""
+    measured = sm.Funnel(stages=STAGES, rates=["15 of 750", "9 of 15", "3 of 9"], deal_size=84_000)
+    plotting.plot_projection(measured.project(750), ax=ax, quota=250_000)
+    chance = measured.attainment_probability(250_000, 750)
+    assert format_probability(chance) in ax.get_title()
+    reached = sum(bar.get_height() for bar in ax.patches if bar.get_x() + 0.4 * 84_000 >= 250_000)
+    assert reached == pytest.approx(chance, abs=1e-3)
+    assert sum(bar.get_height() for bar in ax.patches) == pytest.approx(1, abs=1e-3)
+
+
+def test_projection_of_a_large_volume_groups_deal_counts_into_few_bars(worked, ax):
+    plotting.plot_projection(worked.project(10_000_000), ax=ax)
+    assert len(ax.patches) <= plotting.MAX_PROJECTION_BARS + 1
+    assert sum(bar.get_height() for bar in ax.patches) == pytest.approx(1, abs=1e-3)
+    assert ax.get_ylabel().startswith("chance (each bar ")
+
+
 def test_projection_of_a_fractional_volume_is_refused(worked, ax):
     with pytest.raises(InvalidInputError, match="whole volume"):
         plotting.plot_projection(worked.project(Fraction(15, 2)), ax=ax)

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 __all__ = [
     "COLORS",
     "FIGSIZE",
+    "MAX_BARS",
+    "MAX_PROJECTION_BARS",
     "plot_annual_plan",
     "plot_capacity",
     "plot_cascade",
@@ -91,7 +93,13 @@ FIGSIZE: Final = (7.0, 4.0)
 """The size, in inches, of a figure a plot makes when no `ax` is given."""
 
 MAX_BARS: Final = 200
-"""The most bars a distribution is drawn with; more distinct values become a histogram."""
+"""The most bars a simulation is drawn with; more distinct values become a histogram."""
+
+MAX_PROJECTION_BARS: Final = 60
+"""The most bars a projection is drawn with; more deal counts share a bar."""
+
+_THIN: Final = 1e-4
+"""A tail chance too small to see on a plot."""
 
 
 # -- helpers -------------------------------------------------------------------
@@ -318,6 +326,16 @@ def _distribution(
     _percent_axis(ax.yaxis)
 
 
+def _tail(projection: Projection, deals: int) -> float:
+    """Return P(at least `deals` won) from the projection's volume, the library's exact chance."""
+    funnel = projection.funnel
+    if deals <= 0:
+        return 1.0
+    return funnel.attainment_probability(
+        deals * funnel.deal_size, projection.volume, stage=projection.stage
+    )
+
+
 def plot_projection(
     projection: Projection,
     ax: Axes | None = None,
@@ -325,13 +343,15 @@ def plot_projection(
     quota: object = None,
     **kwargs: Any,
 ) -> Axes:
-    """Draw the bookings a projection may bring: each possible deal count's chance.
+    """Draw the bookings a projection may bring: the chance of each number of deals.
 
-    The won deals from a whole `volume` are binomial with the overall rate
-    from the projection's stage to won (conversions independent, the rates
-    taken as known); each bar is the chance of booking that many deals
-    times the deal size.  With `quota`, a dashed line marks it and the
-    title gives the chance of reaching it (the bars at or past it, added).
+    The chances are the library's exact ones
+    (:meth:`Funnel.attainment_probability <salesmath.Funnel.attainment_probability>`:
+    binomial, beta-binomial for a measured rate; deal size fixed), so the bars
+    past the quota add up to the chance in the title.  Deal counts whose
+    chance is visible are drawn, one bar each, or, past
+    :data:`MAX_PROJECTION_BARS` of them, one bar per run of deal counts.
+    With `quota`, a dashed line marks it.
 
     Parameters
     ----------
@@ -362,8 +382,6 @@ def plot_projection(
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
-    from scipy.stats import binom
-
     volume = Fraction(projection.volume)
     if volume.denominator != 1:
         raise InvalidInputError(
@@ -371,31 +389,43 @@ def plot_projection(
             "project a whole number of records"
         )
     funnel = projection.funnel
-    rate = float(funnel.rate(projection.stage, funnel.stages[-1]))
     n = volume.numerator
-    deals = list(range(n + 1))
-    chances = [float(c) for c in binom.pmf(deals, n, rate)]
+    rate = funnel.rate(projection.stage, funnel.stages[-1])
+    mean = float(n * rate)
+    spread = math.sqrt(float(n * rate * (1 - rate)))
+    # the deal counts with a visible chance: around the mean, widened until both tails are thin
+    low = max(0, math.floor(mean - 6 * spread) - 1)
+    high = min(n, math.ceil(mean + 6 * spread) + 1)
+    step = max(1, (high - low) // 4)
+    while high < n and _tail(projection, high + 1) > _THIN:
+        high = min(n, high + step)
+    while low > 0 and 1 - _tail(projection, low) > _THIN:
+        low = max(0, low - step)
+    width = max(1, math.ceil((high - low + 1) / MAX_PROJECTION_BARS))
+    starts = list(range(low, high + 1, width))
+    tails = [_tail(projection, k) for k in [*starts, starts[-1] + width]]
+    chances = [max(tails[i] - tails[i + 1], 0.0) for i in range(len(starts))]
     size = float(funnel.deal_size)
-    # only the deal counts with a visible chance: the rest is an empty axis
-    shown = [k for k in deals if chances[k] >= 1e-4] or [0]
     ax = _axes(ax)
-    _distribution(
-        ax,
-        [k * size for k in shown],
-        [chances[k] for k in shown],
-        width=size * 0.8,
-        **kwargs,
-    )
+    kwargs.setdefault("color", COLORS["main"])
+    if width == 1:
+        ax.bar([k * size for k in starts], chances, width=size * 0.8, **kwargs)
+        ax.set_ylabel("chance")
+    else:
+        ax.bar(
+            [k * size for k in starts], chances, width=width * size * 0.9, align="edge", **kwargs
+        )
+        ax.set_ylabel(f"chance (each bar {width:,} deal counts)")
+    _amount_axis(ax.xaxis)
+    _percent_axis(ax.yaxis)
     ax.set_xlabel(f"bookings ({funnel.stages[-1]} × {format_amount(funnel.deal_size)})")
-    ax.set_ylabel("chance")
     title = (
         f"From {format_amount(projection.volume)} {projection.stage}: "
         f"expected {format_amount(projection.bookings)}"
     )
     if quota is not None:
         amount = parse_amount(quota, what="quota")
-        needed = math.ceil(amount / funnel.deal_size)
-        chance = sum(chances[needed:]) if needed <= n else 0.0
+        chance = funnel.attainment_probability(amount, n, stage=projection.stage)
         _quota_line(ax, amount, vertical=True, label=f"quota {format_amount(amount)}")
         ax.legend(loc="upper right", fontsize=8)
         title += f"; {format_probability(chance)} chance to reach {format_amount(amount)}"
