@@ -741,11 +741,11 @@ def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up:
     """From a guess, find the exact smallest count reaching `confidence`.
 
     Newton steps on the exact chance (smooth in n), each looking at the
-    counts around the guess at once (eight either side when one pass gives
+    counts around the guess at once (two either side when one pass gives
     them all), then, if need be, a gallop to a bracket and bisection.
     """
     deals = chance.deals
-    reach = 6 if chance.windowed else 1
+    reach = 2 if chance.windowed else 1
     guess = min(max(guess, deals), limit - reach)
     for _ in range(4):
         first, values = chance.around(guess, reach)
