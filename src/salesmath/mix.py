@@ -429,9 +429,15 @@ class DealSizeMix(TabularModel):
         )
         if mix is None or price is None:
             return f"{text}: {self.reason}." + self._notes_text()
+        gap = self.gap or Fraction(0)
+        size = (
+            f"a gap of {format_amount(gap)} a deal"
+            if gap > 0
+            else f"the {_possessive(bottom)} are {format_amount(-gap)} larger"
+        )
         text += (
-            f": a gap of {format_amount(self.gap)} a deal, of which {format_percent(mix)} is "
-            f"{self._mix_word()} and {format_percent(price)} price."
+            f": {size}, of which {format_percent(mix)} is {self._mix_word()} and "
+            f"{format_percent(price)} price."
         )
         if self._mix_drivers():
             text += f" Mix: {self._mix_detail()}."
