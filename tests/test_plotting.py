@@ -28,7 +28,7 @@ from matplotlib.text import Text
 
 import salesmath as sm
 from salesmath import _cli_plot, plotting
-from salesmath._format import format_amount, format_percent, format_probability
+from salesmath._format import format_amount, format_percent, format_probability, format_times
 from salesmath.errors import InvalidInputError
 from salesmath.history import History
 
@@ -275,7 +275,11 @@ def test_thirds_offsetting_factor_falls_below_zero(ax):
 def test_thirds_ratio_bars_are_top_over_bottom(enterprise, ax):
     plotting.plot_thirds(enterprise, ax=ax, kind="ratio")
     rows = [row for row in enterprise.metrics if row.ratio]
-    assert [bar.get_width() for bar in ax.patches] == pytest.approx([float(r.ratio) for r in rows])
+    # each bar runs from 1× (no difference) to its ratio
+    assert [bar.get_x() for bar in ax.patches] == [1] * len(rows)
+    ends = [bar.get_x() + bar.get_width() for bar in ax.patches]
+    assert ends == pytest.approx([float(r.ratio) for r in rows])
+    assert [t.get_text() for t in ax.texts] == [format_times(r.ratio) for r in rows]
     assert ax.get_xscale() == "log"
     with pytest.raises(InvalidInputError, match="kind must be one of 'gap', 'ratio'"):
         plotting.plot_thirds(enterprise, ax=ax, kind="pie")
@@ -477,7 +481,8 @@ def test_readme_picture_is_what_the_docs_script_draws(tmp_path):
     actual = tmp_path / "worked_example.png"
     make_figures.save(make_figures.worked_example(), actual)
     expected = ROOT / "docs" / "images" / "worked_example.png"
-    assert compare_images(str(expected), str(actual), tol=5) is None
+    differs = compare_images(str(expected), str(actual), tol=5)
+    assert differs is None, f"{differs}; redraw it: python docs/make_figures.py --figures"
 
 
 # -- --plot on the command ---------------------------------------------------------------------

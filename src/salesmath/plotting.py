@@ -555,12 +555,19 @@ def plot_thirds(
         f"top {comparison.k} vs bottom {comparison.k} of {comparison.reps} reps by {comparison.by}"
     )
     if kind == "ratio":
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
         rows = [row for row in comparison.metrics if row.ratio]
         ratios = [float(row.ratio) for row in rows if row.ratio is not None]
-        kwargs.setdefault("color", [COLORS["good"] if r >= 1 else COLORS["bad"] for r in ratios])
-        bars = ax.barh(range(len(rows)), ratios, **kwargs)
+        # each bar runs from 1× (no difference) to the ratio: right, the top third has more
+        kwargs.setdefault("color", [COLORS["main"] if r >= 1 else COLORS["second"] for r in ratios])
+        bars = ax.barh(range(len(rows)), [r - 1 for r in ratios], left=1, **kwargs)
         ax.bar_label(bars, labels=[format_times(row.ratio) for row in rows], padding=3, fontsize=8)
         ax.set_xscale("log")
+        ax.set_xlim(min([*ratios, 1.0]) / 1.3, max([*ratios, 1.0]) * 1.3)
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_times(value)))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(1, color=COLORS["text"], linewidth=0.8)
         ax.set_yticks(range(len(rows)), [row.name for row in rows])
         ax.invert_yaxis()
