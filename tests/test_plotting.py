@@ -340,6 +340,24 @@ def test_capacity_with_no_rep_below_says_so(worked, ax):
     assert _texts(ax) == ["Every rep meets the model on every factor"]
 
 
+def test_benchmarks_bars_are_value_over_the_rules_minimum_below_in_red(ax):
+    team = sm.Team(
+        stages=["demos", "won"],
+        reps=[
+            sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE"),
+            sm.RepStats(rep="cy", counts={"demos": 20, "won": 6}, bookings=1, role="AE"),
+        ],
+    )
+    report = sm.check_benchmarks(team)
+    report.plot(ax=ax)
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.75, 1.5])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["bo · close_rate", "cy · close_rate"]
+    red = matplotlib.colors.to_rgba(plotting.COLORS["bad"])
+    assert [bar.get_facecolor() == red for bar in ax.patches] == [True, False]
+    assert ax.lines[0].get_xdata()[0] == 1
+    assert ax.get_title() == "Role rules of thumb: 1 of 2 checks below"
+
+
 def test_hiring_plan_stacks_add_up_to_each_months_bookings(capacity_story, ax):
     plan = sm.hiring_plan(
         9_000_000,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
@@ -28,6 +28,9 @@ from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.errors import InvalidInputError, UnknownMetricError
 from salesmath.numbers import Amount, Observed, parse_amount, parse_list, parse_share
 from salesmath.team import RepStats, Team
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "DEFAULT_BENCHMARKS",
@@ -368,6 +371,17 @@ class BenchmarkReport(TabularModel):
         )
         opening = f"Below their role's rule of thumb in {k} of {n} checks: {reps}."
         return " ".join([opening, *self._actions()])
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw each rep against their role's rule; return the matplotlib axes.
+
+        Draws on `ax` when given, else on a new figure; `kwargs` go to the main
+        drawing call.  Needs the ``plot`` extra.  See
+        :func:`salesmath.plotting.plot_benchmarks`.
+        """
+        from salesmath.plotting import plot_benchmarks
+
+        return plot_benchmarks(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         return f"BenchmarkReport(checks={len(self.checks)}, below={[c.rep for c in self.below]})"

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from salesmath._annual_parts import Cascade
     from salesmath._history_results import ConversionRates, CycleDays, Pipeline
     from salesmath.annual import AnnualPlan
+    from salesmath.benchmarks import BenchmarkReport
     from salesmath.capacity import CapacityReport
     from salesmath.hiring import HiringPlan
     from salesmath.plans import Pace, Projection, QuotaPlan
@@ -64,6 +65,7 @@ __all__ = [
     "MAX_BARS",
     "MAX_PROJECTION_BARS",
     "plot_annual_plan",
+    "plot_benchmarks",
     "plot_capacity",
     "plot_cascade",
     "plot_conversion_rates",
@@ -680,6 +682,48 @@ def plot_capacity(
     ax.set_xlim(0, max(1.1, max(share for _, share in rows) * 1.1))
     _percent_axis(ax.xaxis)
     ax.set_xlabel("actual as a share of the model")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_benchmarks(report: BenchmarkReport, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw each rep against their role's rule of thumb: the value as a share of the minimum.
+
+    One bar per check (``rep · metric``), its rep's value over the rule's
+    minimum, with a line at 100% (the rule); a check below it is red.  Rates
+    and volumes share one axis that way.  A value that does not exist has
+    no bar.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import salesmath as sm
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 20, "won": 3}, bookings=1, role="AE")])
+    >>> ax = plot_benchmarks(sm.check_benchmarks(team))
+    >>> [t.get_text() for t in ax.get_yticklabels()], [float(b.get_width()) for b in ax.patches]
+    (['bo · close_rate'], [0.75])
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    checks = [c for c in report.checks if c.value is not None and c.minimum]
+    below = len(report.below)
+    ax.set_title(f"Role rules of thumb: {below} of {len(report.checks)} checks below")
+    if not checks:
+        return _message(ax, "No rep has a role that a rule of thumb covers")
+    shares = [float(c.value / c.minimum) for c in checks if c.value is not None]
+    colors = [COLORS["bad"] if c.below else COLORS["main"] for c in checks]
+    kwargs.setdefault("color", colors)
+    bars = ax.barh(range(len(checks)), shares, **kwargs)
+    ax.bar_label(bars, labels=[format_percent(share) for share in shares], padding=3, fontsize=8)
+    ax.axvline(1, color=COLORS["text"], linestyle="--", linewidth=1, label="the rule (100%)")
+    ax.set_yticks(range(len(checks)), [f"{c.rep} · {c.label}" for c in checks])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.1, max(shares) * 1.15))
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("value as a share of the role's minimum")
     ax.legend(loc="best", fontsize=8)
     return ax
 
