@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, Any, Final
@@ -69,7 +70,7 @@ from pydantic import (
 
 from salesmath._format import format_amount, format_cell, format_percent
 from salesmath._history_frame import PREFIX, money
-from salesmath._history_read import _N, _REP, _ST, WON
+from salesmath._history_read import _N, _REP, _ST, LOST, WON
 from salesmath._table import Column, Table, TabularModel
 from salesmath.errors import InvalidInputError, UnknownRepError
 from salesmath.numbers import Amount, Share, parse_amount, parse_name, parse_names, to_json_number
@@ -797,52 +798,17 @@ def _deal_size_mix(
     names: Sequence[str],
     strict: bool,
 ) -> DealSizeMix:
-    from salesmath.history import History
-
-    if not isinstance(history, History):
-        raise InvalidInputError(
-            f"history must be a salesmath History (History.from_csv, from_frame ...), "
-            f"got {type(history).__name__}"
-        )
-    top_reps = parse_names(top, what="top", minimum=1)
-    bottom_reps = parse_names(bottom, what="bottom", minimum=1)
-    both = [rep for rep in top_reps if rep in set(bottom_reps)]
-    if both:
-        listed = ", ".join(repr(rep) for rep in both[:5]) + (" ..." if len(both) > 5 else "")
-        raise InvalidInputError(f"top and bottom must not share reps, got {listed} in both")
-    label = parse_name(by, what="by")
-    labels = parse_names(names, what="names")
-    if len(labels) != 2:
-        raise InvalidInputError(f"names must be two names (top, bottom), got {len(labels)}")
-    per_rep, reps, unvalued = _won_totals(history, label)
-    if strict:
-        for rep in (*top_reps, *bottom_reps):
-            if rep not in reps:
-                raise UnknownRepError(rep, sorted(reps))
-    totals = []
-    for group in (top_reps, bottom_reps):
-        merged: dict[Any, tuple[int, Fraction]] = {}
-        for rep in group:
-            for key, (count, total) in per_rep.get(rep, {}).items():
-                seen, value = merged.get(key, (0, Fraction(0)))
-                merged[key] = (seen + count, value + total)
-        totals.append(merged)
-    top_totals, bottom_totals = totals
-    found = [k for t in totals for k, (c, _) in t.items() if c]
-    if found and all(k is None for k in found):
-        raise InvalidInputError(
-            f"no won deal of either group has a {label!r} value: the column is empty for them; "
-            "split by another attribute"
-        )
+    groups = _Groups.read(history, top, bottom, by=by, names=names, strict=strict, won=False)
+    label, (top_totals, bottom_totals) = groups.by, groups.totals
     rows = split_mix(top_totals, bottom_totals)
     n_top = sum(c for c, _ in top_totals.values())
     n_bottom = sum(c for c, _ in bottom_totals.values())
     notes = []
-    missing = sum(unvalued.get(rep, 0) for rep in (*top_reps, *bottom_reps))
-    if missing:
+    if groups.unvalued:
+        n = groups.unvalued
         notes.append(
-            f"{missing:,} won deal{'s' if missing != 1 else ''} without an amount "
-            f"{'are' if missing != 1 else 'is'} left out."
+            f"{n:,} won deal{'s' if n != 1 else ''} without an amount "
+            f"{'are' if n != 1 else 'is'} left out."
         )
     blank = sum(row.top_deals + row.bottom_deals for row in rows if row.value is None)
     if blank:
@@ -852,9 +818,9 @@ def _deal_size_mix(
         )
     return DealSizeMix.trusted(
         by=label,
-        top=top_reps,
-        bottom=bottom_reps,
-        names=(labels[0], labels[1]),
+        top=groups.top,
+        bottom=groups.bottom,
+        names=groups.names,
         top_deals=n_top,
         bottom_deals=n_bottom,
         top_deal_size=_mean(top_totals, n_top),
@@ -864,22 +830,96 @@ def _deal_size_mix(
     )
 
 
-def _won_totals(
-    history: History, by: str
-) -> tuple[dict[str, dict[Any, tuple[int, Fraction]]], set[str], dict[str, int]]:
-    """Per rep and `by` value, the won deals with an amount and their total, from the history.
+@dataclass(frozen=True)
+class _Groups:
+    """Two groups of reps read once, with their totals per `by` value."""
 
-    Also the reps with any record, and per rep the won deals without an
-    amount.  History has no public way to give won deals per rep and
-    attribute, so this reads its one aggregate query (``History._tally``),
-    which runs in the frame's own engine; it is the one place this module
-    touches History's internals.
+    top: tuple[str, ...]
+    bottom: tuple[str, ...]
+    by: str
+    names: tuple[str, str]
+    totals: tuple[dict[Any, tuple[int, Fraction]], dict[Any, tuple[int, Fraction]]]
+    unvalued: int
+
+    @classmethod
+    def read(
+        cls,
+        history: History,
+        top: Iterable[str],
+        bottom: Iterable[str],
+        *,
+        by: str,
+        names: Sequence[str],
+        strict: bool,
+        won: bool,
+    ) -> _Groups:
+        """Read the arguments; totals are (deals, amount) or, with `won`, (decided, won)."""
+        from salesmath.history import History
+
+        if not isinstance(history, History):
+            raise InvalidInputError(
+                f"history must be a salesmath History (History.from_csv, from_frame ...), "
+                f"got {type(history).__name__}"
+            )
+        top_reps = parse_names(top, what="top", minimum=1)
+        bottom_reps = parse_names(bottom, what="bottom", minimum=1)
+        both = [rep for rep in top_reps if rep in set(bottom_reps)]
+        if both:
+            listed = ", ".join(repr(rep) for rep in both[:5]) + (" ..." if len(both) > 5 else "")
+            raise InvalidInputError(f"top and bottom must not share reps, got {listed} in both")
+        label = parse_name(by, what="by")
+        labels = parse_names(names, what="names")
+        if len(labels) != 2:
+            raise InvalidInputError(f"names must be two names (top, bottom), got {len(labels)}")
+        per_rep, reps, unvalued = _rep_totals(history, label, won=won)
+        if strict:
+            for rep in (*top_reps, *bottom_reps):
+                if rep not in reps:
+                    raise UnknownRepError(rep, sorted(reps))
+        totals = []
+        for group in (top_reps, bottom_reps):
+            merged: dict[Any, tuple[int, Fraction]] = {}
+            for rep in group:
+                for key, (count, total) in per_rep.get(rep, {}).items():
+                    seen, value = merged.get(key, (0, Fraction(0)))
+                    merged[key] = (seen + count, value + total)
+            totals.append(merged)
+        found = [k for t in totals for k, (c, _) in t.items() if c]
+        if found and all(k is None for k in found):
+            what = "decided record" if won else "won deal"
+            raise InvalidInputError(
+                f"no {what} of either group has a {label!r} value: the column is empty for "
+                "them; split by another attribute"
+            )
+        return cls(
+            top=top_reps,
+            bottom=bottom_reps,
+            by=label,
+            names=(labels[0], labels[1]),
+            totals=(totals[0], totals[1]),
+            unvalued=sum(unvalued.get(rep, 0) for rep in (*top_reps, *bottom_reps)),
+        )
+
+
+def _rep_totals(
+    history: History, by: str, *, won: bool
+) -> tuple[dict[str, dict[Any, tuple[int, Fraction]]], set[str], dict[str, int]]:
+    """Per rep and `by` value, totals from the history's records.
+
+    Without `won`: the won deals with an amount and their total amount;
+    with it: the decided (won or lost) records and how many were won.  Also
+    the reps with any record, and per rep the won deals without an amount.
+    History has no public way to count records per rep and attribute, so
+    this reads its one aggregate query (``History._tally``), which runs in
+    the frame's own engine; it is the one place this module touches
+    History's internals.
     """
+    what = "win_rate_mix" if won else "deal_size_mix"
     layout = history._layout
     if layout.rep is None:
-        raise InvalidInputError("deal_size_mix needs the rep column: give rep= when reading")
-    if not layout.has_amount:
-        raise InvalidInputError("deal_size_mix needs the amount column: give amount= when reading")
+        raise InvalidInputError(f"{what} needs the rep column: give rep= when reading")
+    if not won and not layout.has_amount:
+        raise InvalidInputError(f"{what} needs the amount column: give amount= when reading")
     if by == layout.rep:
         raise InvalidInputError(
             f"by={by!r} is the rep column: the groups are reps already; split by an attribute "
@@ -895,12 +935,17 @@ def _won_totals(
             continue
         rep = str(row[_REP])
         reps.add(rep)
+        key = row[by]
+        if won:
+            if row[_ST] in (WON, LOST):
+                seen, wins = per_rep[rep].get(key, (0, Fraction(0)))
+                per_rep[rep][key] = (seen + row[_N], wins + (row[_N] if row[_ST] == WON else 0))
+            continue
         if row[_ST] != WON:
             continue
         count = int(row.get(PREFIX + "acount") or 0)
         unvalued[rep] += row[_N] - count
         if count:
-            key = row[by]
             seen, total = per_rep[rep].get(key, (0, Fraction(0)))
             per_rep[rep][key] = (seen + count, total + money(row.get(PREFIX + "asum")))
     return per_rep, reps, unvalued
