@@ -222,6 +222,16 @@ _HERMITE: list[tuple[Any, Any]] = []
 one, for the rough search."""
 
 
+def _dot(a: Any, b: Any) -> float:
+    """Return the dot product of two vectors, without BLAS.
+
+    OpenBLAS runs a long ``a @ b`` on several threads, which wake and spin
+    for every call: on a busy machine that made each call up to ten times
+    slower than this single-threaded sum.
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
 def _exp(logs: Any, floor: float = -200.0) -> Any:
     """``exp(logs)``, 0 below e**floor without working it out.
 
@@ -505,18 +515,26 @@ class _Chance:
         self.tail.ensure(low, high + count)
         sums = np.empty((len(chances), count))  # S_t per node, on slices of the table
         logs = np.zeros(int(widths.max()))
+        shared = high - low + 1 <= int(widths.sum())  # the nodes' windows overlap: log once
+        if shared:
+            each = np.arange(low, high + 1, dtype=np.float64)
+            with np.errstate(divide="ignore"):
+                ratios = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
         rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), strict=True)
         for i, (start, width, odd) in enumerate(rows):
             row = logs[:width]
-            m = np.arange(start, start + width - 1, dtype=np.float64)
-            with np.errstate(divide="ignore"):
-                step = np.log(n - m) - np.log(m + 1)  # log C(n, m + 1) - log C(n, m)
+            if shared:
+                step = ratios[start - low : start - low + width - 1]
+            else:
+                m = np.arange(start, start + width - 1, dtype=np.float64)
+                with np.errstate(divide="ignore"):
+                    step = np.log(n - m) - np.log(m + 1)
             np.cumsum(step + odd, out=row[1:])
             likely = _exp(row - row.max())
             tails = self.tail.window(start, width + count - 1)
             total = likely.sum()
             for t in range(count):
-                sums[i, t] = likely @ tails[t : t + width] / total
+                sums[i, t] = _dot(likely, tails[t : t + width]) / total
         values = []
         for j in range(count):
             moved = np.arange(j + 1)
@@ -547,7 +565,7 @@ class _Chance:
         each = np.arange(n + 2, dtype=np.float64)
         # log P(m + 1) - log P(m) = log((n - m)(alpha + m) / ((m + 1)(n - m - 1 + beta)))
         head = each[:n]
-        step = np.log((n - head) * (alpha + head)) - np.log((head + 1) * (n - head - 1 + beta))
+        step = np.log(((n - head) * (alpha + head)) / ((head + 1) * (n - head - 1 + beta)))
         falling = step <= 0
         top = int(np.argmax(falling)) if falling.any() else n  # the most likely count
         logs = np.zeros(n + 1)
@@ -561,14 +579,14 @@ class _Chance:
         gains = np.diff(tails)  # tau(m), m = low … high + 1
         passes = (alpha + each[low : high + 1]) / (alpha + beta + n)
         size = len(likely)
-        below = float(likely @ tails[:size])
-        at = below + float((likely * passes) @ gains[:size])
+        below = _dot(likely, tails[:size])
+        at = below + _dot(likely * passes, gains[:size])
         # the next count's probabilities: stays at m, or moves up from m - 1
         after = np.zeros(len(likely) + 1)
         after[:-1] = likely * (1 - passes)
         after[1:] += likely * passes
         passes_next = (alpha + each[low : high + 2]) / (alpha + beta + n + 1)
-        above = at + float((after * passes_next) @ gains)
+        above = at + _dot(after * passes_next, gains)
         return tuple(min(max(v, 0.0), 1.0) for v in (below, at, above))  # type: ignore[return-value]
 
     def rough(self, volumes: Any) -> Any:
