@@ -32,6 +32,7 @@ from salesmath.mix import (
     deal_size_mix,
     split_mix,
     thirds_mix,
+    win_rate_mix,
 )
 
 KEYWORDS = {
@@ -488,3 +489,80 @@ def test_capacity_recommendation_for_deal_size_says_mix(issue_history):
     rest = [rep.rep for rep in team.reps if rep.rep not in fix.reps]
     assert fix.action == capacity_mix(issue_history, below=fix.reps, rest=rest).advice()
     assert "it is product mix" in fix.action
+
+
+# -- the win rate, split by source -------------------------------------------------------
+
+outcomes = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "d"]),
+        st.sampled_from(["web", "referral", "outbound"]),
+        st.sampled_from(["won", "lost", "open"]),
+    ),
+    max_size=30,
+)
+
+
+def source_history(records):
+    rows = [{"rep": rep, "source": source, "status": status} for rep, source, status in records]
+    rows += [{"rep": rep, "source": "web", "status": "open"} for rep in "abcd"]
+    return History.from_records(
+        rows,
+        stages=["opps", "won"],
+        outcome="status",
+        won="won",
+        lost="lost",
+        rep="rep",
+        attributes=["source"],
+    )
+
+
+def raw_win_rate(records, group):
+    decided = [s for r, _, s in records if r in group and s != "open"]
+    return Fraction(decided.count("won"), len(decided)) if decided else None
+
+
+@settings(max_examples=40)
+@given(outcomes)
+def test_the_win_rate_parts_add_up_to_the_raw_gap_and_flip_with_the_groups(records):
+    history = source_history(records)
+    split = win_rate_mix(history, ["a", "b"], ["c", "d"], by="source")
+    top, bottom = raw_win_rate(records, "ab"), raw_win_rate(records, "cd")
+    assert (split.top_win_rate, split.bottom_win_rate) == (top, bottom)
+    if top is None or bottom is None:
+        assert split.gap is None
+        assert "decided no record" in split.reason
+        return
+    assert split.mix + split.rate == split.gap == top - bottom
+    flipped = win_rate_mix(history, ["c", "d"], ["a", "b"], by="source")
+    assert (flipped.mix, flipped.rate) == (-split.mix, -split.rate)
+
+
+def test_a_win_rate_gap_from_sources_alone_is_all_mix():
+    # both close 60% of referrals and 20% of outbound; the bottom works more outbound
+    records = (
+        [("a", "referral", "won")] * 6
+        + [("a", "referral", "lost")] * 4
+        + [("a", "outbound", "won")] * 2
+        + [("a", "outbound", "lost")] * 8
+        + [("c", "referral", "won")] * 3
+        + [("c", "referral", "lost")] * 2
+        + [("c", "outbound", "won")] * 3
+        + [("c", "outbound", "lost")] * 12
+    )
+    split = win_rate_mix(source_history(records), ["a"], ["c"], by="source")
+    assert (split.mix_share, split.rate_share) == (1, 0)
+    assert split.sentence() == (
+        "Of the win-rate gap, 100% is source mix and 0% the win rate within each source."
+    )
+    assert "nan" not in str(split)
+    json.loads(split.model_dump_json())
+    assert list(split.to_frame().index) == ["outbound", "referral"]
+
+
+def test_win_rate_mix_refuses_what_deal_size_mix_refuses():
+    history = source_history([("a", "web", "won")])
+    with pytest.raises(UnknownRepError, match="unknown rep 'zed'"):
+        win_rate_mix(history, ["zed"], ["a"])
+    with pytest.raises(UnknownNameError, match="unknown attribute 'product'"):
+        win_rate_mix(history, ["a"], ["b"], by="product")

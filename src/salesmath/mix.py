@@ -85,10 +85,12 @@ __all__ = [
     "MOSTLY",
     "DealSizeMix",
     "MixRow",
+    "WinRateMix",
     "capacity_mix",
     "deal_size_mix",
     "split_mix",
     "thirds_mix",
+    "win_rate_mix",
 ]
 
 MOSTLY: Final = Fraction(2, 3)
@@ -574,6 +576,224 @@ class DealSizeMix(TabularModel):
         )
 
 
+class WinRateMix(TabularModel):
+    """The gap in win rate between two groups, split into mix and the rate within each value.
+
+    Made by :func:`win_rate_mix`.  A group's win rate is its won records ÷
+    its decided ones (won or lost; open records are left out, as
+    :meth:`History.rates <salesmath.history.History.rates>` leaves them
+    out).  It is the mean outcome of a decided record (1 won, 0 lost), so
+    the split of :mod:`salesmath.mix` applies unchanged, and is as exact:
+    ``mix + rate == gap``.  In ``rows``, ``*_deals`` count the decided records
+    of each value, ``*_share`` is their share and ``*_average`` their win rate.
+
+    Examples
+    --------
+    >>> split = win_rate_mix(_sources(), ["ana"], ["bo"], by="source")
+    >>> split.top_win_rate, split.bottom_win_rate, split.mix_share, split.rate_share
+    (Fraction(2, 5), Fraction(3, 10), Fraction(1, 1), Fraction(0, 1))
+    >>> print(split.summary())
+    The top reps win 40% of their decided records, the bottom reps 30%: a gap of 10 percentage points, of which 100% is source mix and 0% the win rate within each source. Mix: the bottom reps' decided records are 25% referral against 50% for the top reps' and 75% outbound against 50%.
+    >>> print(split)
+    Win rate by source, top reps vs bottom reps: 40% vs 30%; gap 10% = mix 10% + rate 0%
+    source    top decided  bottom decided  top share  bottom share  top win rate  bottom win rate   mix  rate
+    --------  -----------  --------------  ---------  ------------  ------------  ---------------  ----  ----
+    outbound            5              15        50%           75%           20%              20%  3.8%    0%
+    referral            5               5        50%           25%           60%              60%  6.3%    0%
+    mix + rate = gap exactly; decided = won or lost (open left out).
+    """
+
+    by: str
+    top: tuple[str, ...]
+    bottom: tuple[str, ...]
+    names: tuple[str, str] = ("top reps", "bottom reps")
+    top_decided: int
+    bottom_decided: int
+    top_win_rate: Share | None
+    bottom_win_rate: Share | None
+    rows: tuple[MixRow, ...]
+    notes: tuple[str, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gap(self) -> SignedAmount | None:
+        """``top_win_rate − bottom_win_rate``; None when a group decided nothing."""
+        if self.top_win_rate is None or self.bottom_win_rate is None:
+            return None
+        return self.top_win_rate - self.bottom_win_rate
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mix(self) -> SignedAmount | None:
+        """The part of the gap from a different mix of `by` values; None without a gap."""
+        if self.gap is None:
+            return None
+        return sum((row.mix or Fraction(0) for row in self.rows), Fraction(0))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rate(self) -> SignedAmount | None:
+        """The part of the gap from different win rates within each value; None without a gap."""
+        if self.gap is None:
+            return None
+        return sum((row.price or Fraction(0) for row in self.rows), Fraction(0))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mix_share(self) -> SignedAmount | None:
+        """``mix / gap``: with :attr:`rate_share` it adds up to 1; None when there is no gap."""
+        gap, mix = self.gap, self.mix
+        return None if gap is None or gap == 0 or mix is None else mix / gap
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rate_share(self) -> SignedAmount | None:
+        """``rate / gap``; None when there is no gap."""
+        gap, rate = self.gap, self.rate
+        return None if gap is None or gap == 0 or rate is None else rate / gap
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no split, in words; None when there is one."""
+        top, bottom = self.names
+        empty = [
+            name for name, n in ((top, self.top_decided), (bottom, self.bottom_decided)) if not n
+        ]
+        if empty:
+            return (
+                f"the {' and the '.join(empty)} decided no record yet (every one is open), so "
+                "there is no win rate to compare"
+            )
+        if self.gap == 0:
+            return "both groups win at the same rate, so there is no gap to split"
+        return None
+
+    def __getitem__(self, value: str | None) -> MixRow:
+        """Return the row of one `by` value (an ``UnknownNameError`` if there is none)."""
+        for row in self.rows:
+            if row.value == value:
+                return row
+        from salesmath.errors import UnknownNameError
+
+        raise UnknownNameError(value, [row.value for row in self.rows], self.by)
+
+    def sentence(self, share_of_gap: float | Fraction | None = None) -> str:
+        """Say in one sentence how much of a larger gap the win rate explains, and its split.
+
+        Examples
+        --------
+        >>> win_rate_mix(_sources(), ["ana"], ["bo"], by="source").sentence(0.3)
+        'The win rate explains 30% of the gap — of that, 100% is source mix and 0% the win rate within each source.'
+        """
+        mix, rate = self.mix_share, self.rate_share
+        head = (
+            None
+            if share_of_gap is None
+            else f"The win rate explains {_percent(share_of_gap)} of the gap"
+        )
+        if mix is None or rate is None:
+            why = f"the records cannot split it into mix and rate: {self.reason}."
+            return f"{head}; {why}" if head else why[0].upper() + why[1:]
+        split = (
+            f"{format_percent(mix)} is {self.by} mix and {format_percent(rate)} the win rate "
+            f"within each {self.by}."
+        )
+        return f"{head} — of that, {split}" if head else f"Of the win-rate gap, {split}"
+
+    def summary(self) -> str:
+        """Say in one paragraph how far apart the groups' win rates are, and why."""
+        top, bottom = self.names
+        if self.top_win_rate is None or self.bottom_win_rate is None:
+            return f"No split: {self.reason}." + "".join(f" {n}" for n in self.notes)
+        text = (
+            f"The {top} win {format_percent(self.top_win_rate)} of their decided records, the "
+            f"{bottom} {format_percent(self.bottom_win_rate)}"
+        )
+        mix, rate, gap = self.mix_share, self.rate_share, self.gap
+        if mix is None or rate is None or gap is None:
+            return f"{text}: {self.reason}." + "".join(f" {n}" for n in self.notes)
+        points = format_amount(abs(gap) * 100, places=1)
+        size = (
+            f"a gap of {points} percentage points"
+            if gap > 0
+            else (f"the {bottom} win {points} percentage points more")
+        )
+        text += (
+            f": {size}, of which {format_percent(mix)} is {self.by} mix and "
+            f"{format_percent(rate)} the win rate within each {self.by}."
+        )
+        sign = 1 if gap > 0 else -1
+        drivers = sorted(
+            (r for r in self.rows if r.mix is not None and r.mix * sign > 0),
+            key=lambda r: (-abs(r.mix or 0), _label(r.value)),
+        )[:2]
+        parts = [
+            f"{format_percent(r.bottom_share or 0)} {_label(r.value)} against "
+            f"{format_percent(r.top_share or 0)}"
+            + (f" for the {_possessive(top)}" if i == 0 else "")
+            for i, r in enumerate(drivers)
+        ]
+        if parts:
+            text += f" Mix: the {_possessive(bottom)} decided records are {_and(parts)}."
+        return text + "".join(f" {n}" for n in self.notes)
+
+    def table(self) -> Table:
+        """Return one row per `by` value: decided records, shares, win rates and the parts."""
+        top, bottom = self.names
+        rows = [
+            (
+                row.value,
+                row.top_deals,
+                row.bottom_deals,
+                row.top_share,
+                row.bottom_share,
+                row.top_average,
+                row.bottom_average,
+                row.mix,
+                row.price,
+            )
+            for row in self.rows
+        ]
+        title = (
+            f"Win rate by {self.by}, {top} vs {bottom}: {format_percent(self.top_win_rate)} vs "
+            f"{format_percent(self.bottom_win_rate)}"
+        )
+        if self.gap is not None:
+            title += (
+                f"; gap {format_percent(self.gap)} = mix {format_percent(self.mix)} + rate "
+                f"{format_percent(self.rate)}"
+            )
+        notes = [*self.notes, "mix + rate = gap exactly; decided = won or lost (open left out)."]
+        if self.gap is None:
+            notes.insert(0, f"No split: {self.reason}.")
+        return Table(
+            title=title,
+            columns=(
+                Column(self.by, format=format_cell, align="left"),
+                Column("top decided", format=format_amount),
+                Column("bottom decided", format=format_amount),
+                Column("top share", format=format_percent),
+                Column("bottom share", format=format_percent),
+                Column("top win rate", format=format_percent),
+                Column("bottom win rate", format=format_percent),
+                Column("mix", format=format_percent),
+                Column("rate", format=format_percent),
+            ),
+            rows=rows,
+            notes=tuple(notes),
+        )
+
+    def __repr__(self) -> str:
+        def share(value: Fraction | None) -> str:
+            return "None" if value is None else f"{float(value):.3g}"
+
+        return (
+            f"WinRateMix(by={self.by!r}, top_win_rate={share(self.top_win_rate)}, "
+            f"bottom_win_rate={share(self.bottom_win_rate)}, mix_share={share(self.mix_share)}, "
+            f"rate_share={share(self.rate_share)})"
+        )
+
+
 # -- the split ---------------------------------------------------------------------
 
 Totals = Mapping[Any, tuple[int, Fraction]]
@@ -721,6 +941,55 @@ def deal_size_mix(
     salesmath.errors.InvalidInputError: top and bottom must not share reps, got 'ana' in both
     """
     return _deal_size_mix(history, top, bottom, by=by, names=names, strict=True)
+
+
+def win_rate_mix(
+    history: History,
+    top: Iterable[str],
+    bottom: Iterable[str],
+    *,
+    by: str = "source",
+    names: Sequence[str] = ("top reps", "bottom reps"),
+) -> WinRateMix:
+    """Split the gap in win rate between two groups of reps into `by` mix and rate within.
+
+    A lead-source mix explains a win-rate gap the way a product mix explains
+    a deal-size gap: the top reps may simply work more referrals.  The win
+    rate is won ÷ decided records (open ones left out); the split is the one
+    of :mod:`salesmath.mix`, exact (``mix + rate == gap``).  Parameters,
+    errors and the None-with-a-reason rule are those of :func:`deal_size_mix`
+    (an amount column is not needed).
+
+    Examples
+    --------
+    >>> split = win_rate_mix(_sources(), ["ana"], ["bo"], by="source")
+    >>> split.mix + split.rate == split.gap, split.mix_share + split.rate_share
+    (True, Fraction(1, 1))
+    """
+    groups = _Groups.read(history, top, bottom, by=by, names=names, strict=True, won=True)
+    top_totals, bottom_totals = groups.totals
+    rows = split_mix(top_totals, bottom_totals)
+    n_top = sum(c for c, _ in top_totals.values())
+    n_bottom = sum(c for c, _ in bottom_totals.values())
+    blank = sum(row.top_deals + row.bottom_deals for row in rows if row.value is None)
+    notes = []
+    if blank:
+        notes.append(
+            f"{blank:,} decided record{'s' if blank != 1 else ''} without a {groups.by} "
+            f"{'count' if blank != 1 else 'counts'} as one more {groups.by} (—)."
+        )
+    return WinRateMix.trusted(
+        by=groups.by,
+        top=groups.top,
+        bottom=groups.bottom,
+        names=groups.names,
+        top_decided=n_top,
+        bottom_decided=n_bottom,
+        top_win_rate=_mean(top_totals, n_top),
+        bottom_win_rate=_mean(bottom_totals, n_bottom),
+        rows=tuple(rows),
+        notes=tuple(notes),
+    )
 
 
 def thirds_mix(
@@ -1011,4 +1280,31 @@ def _demo() -> History:
         rep="rep",
         amount="amount",
         attributes=["product"],
+    )
+
+
+def _sources() -> History:
+    """Build a small history for the win-rate examples: same rates per source, another mix."""
+    from salesmath.history import History
+
+    rows = [
+        {"rep": rep, "source": source, "status": status}
+        for rep, source, won, lost in [
+            ("ana", "referral", 3, 2),
+            ("ana", "outbound", 1, 4),
+            ("bo", "referral", 3, 2),
+            ("bo", "outbound", 3, 12),
+            ("bo", "referral", 0, 0),
+        ]
+        for status in ["won"] * won + ["lost"] * lost
+    ]
+    rows.append({"rep": "bo", "source": "outbound", "status": "open"})
+    return History.from_records(
+        rows,
+        stages=["opps", "won"],
+        outcome="status",
+        won="won",
+        lost="lost",
+        rep="rep",
+        attributes=["source"],
     )
