@@ -108,6 +108,8 @@ results = [plan, plan.pace(3), funnel.project(750), funnel.simulate(750, draws=1
                           ramp=[0, 0.5, 1])]
 for result in results:
     str(result), result._repr_html_(), result.summary() if hasattr(result, "summary") else None
+import salesmath.plotting, salesmath._cli_plot, salesmath.cli  # the plot modules are light too
+salesmath.cli.build_parser()
 print("matplotlib" in sys.modules)
 results[5].plot()
 print("matplotlib" in sys.modules)
