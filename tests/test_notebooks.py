@@ -6,6 +6,7 @@ fails its test.  The plan's rich display in the notebook is checked against
 the exact HTML table a reader sees (STYLE habit 7).
 """
 
+import functools
 import json
 from pathlib import Path
 
@@ -49,10 +50,10 @@ def _run(path: Path):
     return notebook
 
 
-@pytest.fixture(scope="module")
-def ran() -> dict[str, object]:
-    """Every notebook, run once for the module."""
-    return {path.stem: _run(path) for path in NOTEBOOKS}
+@functools.cache
+def _ran(name: str):
+    """A notebook, run once for all the tests that read it (a failing one fails its own tests)."""
+    return _run(EXAMPLES / f"{name}.ipynb")
 
 
 def test_the_four_example_notebooks_exist():
@@ -75,8 +76,8 @@ def test_notebook_is_kept_without_outputs(path):
 
 
 @pytest.mark.parametrize("name", [path.stem for path in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom_and_draws_its_plots(ran, name):
-    notebook = ran[name]
+def test_notebook_runs_top_to_bottom_and_draws_its_plots(name):
+    notebook = _ran(name)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code)  # every cell ran
     errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
@@ -87,8 +88,8 @@ def test_notebook_runs_top_to_bottom_and_draws_its_plots(ran, name):
     assert len(plots) == len(drawing) > 0
 
 
-def test_notebook_shows_the_plan_as_the_exact_html_table(ran):
-    notebook = ran["plan_a_quarter"]
+def test_notebook_shows_the_plan_as_the_exact_html_table():
+    notebook = _ran("plan_a_quarter")
     [cell] = [c for c in notebook.cells if c.cell_type == "code" and c.source.endswith("\nplan")]
     [output] = cell.outputs
     assert output.output_type == "execute_result"
