@@ -566,3 +566,12 @@ def test_win_rate_mix_refuses_what_deal_size_mix_refuses():
         win_rate_mix(history, ["zed"], ["a"])
     with pytest.raises(UnknownNameError, match="unknown attribute 'product'"):
         win_rate_mix(history, ["a"], ["b"], by="product")
+
+
+def test_names_must_be_two():
+    history = history_of([("a", "P", 10, "won"), ("b", "P", 20, "won")])
+    with pytest.raises(InvalidInputError, match="names must be two names"):
+        deal_size_mix(history, ["a"], ["b"], names=["only one"])
+    split = deal_size_mix(history, ["a"], ["b"], names=["stars", "the rest"])
+    assert split.names == ("stars", "the rest")
+    assert split.summary().startswith("The stars' won deals average 10, the rest's 20")

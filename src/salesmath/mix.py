@@ -168,6 +168,8 @@ class DealSizeMix(TabularModel):
     """The gap in average deal size between two groups, split into mix and price.
 
     Made by :func:`deal_size_mix`; the method is in :mod:`salesmath.mix`.
+    The examples use ``_demo()``, the history of :func:`deal_size_mix`'s
+    example (ana and bo sell Enterprise, cy and di do not; ed won nothing).
 
     Attributes
     ----------
@@ -254,7 +256,7 @@ class DealSizeMix(TabularModel):
         empty = [name for name, n in ((top, self.top_deals), (bottom, self.bottom_deals)) if not n]
         if empty:
             return (
-                f"the {' and the '.join(empty)} won no deal with an amount, so there is no gap "
+                f"{' and '.join(_the(e) for e in empty)} won no deal with an amount, so there is no gap "
                 "in deal size to split"
             )
         if self.gap == 0:
@@ -349,7 +351,7 @@ class DealSizeMix(TabularModel):
         if mix >= MOSTLY:
             return (
                 f"deal size is the gap, and it is {self._mix_word()} ({format_percent(mix)} of "
-                f"it): {self._mix_detail()}; coach which {self.by}s the {bottom} lead with and "
+                f"it): {self._mix_detail()}; coach which {self.by}s {_the(bottom)} lead with and "
                 "qualify for, not discounting"
             )
         if price >= MOSTLY:
@@ -378,12 +380,12 @@ class DealSizeMix(TabularModel):
         parts = [
             f"{format_percent(row.bottom_share or 0)} {_label(row.value)} against "
             f"{format_percent(row.top_share or 0)}"
-            + (f" for the {_possessive(top)}" if i == 0 else "")
+            + (f" for {_the(_possessive(top))}" if i == 0 else "")
             for i, row in enumerate(self._mix_drivers())
         ]
         if not parts:
             return f"no single {self.by} stands out"
-        return f"the {_possessive(bottom)} won deals are {_and(parts)}"
+        return f"{_the(_possessive(bottom))} won deals are {_and(parts)}"
 
     def _price_gaps(self) -> list[tuple[MixRow, Fraction]]:
         """Products both groups sold, with top average ÷ bottom average − 1."""
@@ -410,7 +412,7 @@ class DealSizeMix(TabularModel):
         row, relative = widest
         bottom = self.names[1]
         return (
-            f"{_label(row.value)} averages {format_amount(row.bottom_average)} for the {bottom} "
+            f"{_label(row.value)} averages {format_amount(row.bottom_average)} for {_the(bottom)} "
             f"against {format_amount(row.top_average)} ({format_percent(-relative / (1 + relative), signed=True)})"
         )
 
@@ -427,8 +429,8 @@ class DealSizeMix(TabularModel):
         if self.top_deal_size is None or self.bottom_deal_size is None:
             return f"No split: {self.reason}." + self._notes_text()
         text = (
-            f"The {_possessive(top)} won deals average {format_amount(self.top_deal_size)}, "
-            f"the {_possessive(bottom)} {format_amount(self.bottom_deal_size)}"
+            f"{_cap(_the(_possessive(top)))} won deals average {format_amount(self.top_deal_size)}, "
+            f"{_the(_possessive(bottom))} {format_amount(self.bottom_deal_size)}"
         )
         if mix is None or price is None:
             return f"{text}: {self.reason}." + self._notes_text()
@@ -436,7 +438,7 @@ class DealSizeMix(TabularModel):
         size = (
             f"a gap of {format_amount(gap)} a deal"
             if gap > 0
-            else f"the {_possessive(bottom)} are {format_amount(-gap)} larger"
+            else f"{_the(_possessive(bottom))} are {format_amount(-gap)} larger"
         )
         text += (
             f": {size}, of which {format_percent(mix)} is {self._mix_word()} and "
@@ -461,7 +463,7 @@ class DealSizeMix(TabularModel):
             else:
                 where += "" if len(gaps) == 1 else f", most on {_label(row.value)}"
                 text += (
-                    f" Price: {where}, the {_possessive(top)} deals average "
+                    f" Price: {where}, {_the(_possessive(top))} deals average "
                     f"{format_amount(row.top_average)} against {format_amount(row.bottom_average)} "
                     f"({format_percent(relative, signed=True)})."
                 )
@@ -661,7 +663,7 @@ class WinRateMix(TabularModel):
         ]
         if empty:
             return (
-                f"the {' and the '.join(empty)} decided no record yet (every one is open), so "
+                f"{' and '.join(_the(e) for e in empty)} decided no record yet (every one is open), so "
                 "there is no win rate to compare"
             )
         if self.gap == 0:
@@ -706,8 +708,8 @@ class WinRateMix(TabularModel):
         if self.top_win_rate is None or self.bottom_win_rate is None:
             return f"No split: {self.reason}." + "".join(f" {n}" for n in self.notes)
         text = (
-            f"The {top} win {format_percent(self.top_win_rate)} of their decided records, the "
-            f"{bottom} {format_percent(self.bottom_win_rate)}"
+            f"{_cap(_the(top))} win {format_percent(self.top_win_rate)} of their decided records, "
+            f"{_the(bottom)} {format_percent(self.bottom_win_rate)}"
         )
         mix, rate, gap = self.mix_share, self.rate_share, self.gap
         if mix is None or rate is None or gap is None:
@@ -716,7 +718,7 @@ class WinRateMix(TabularModel):
         size = (
             f"a gap of {points} percentage points"
             if gap > 0
-            else (f"the {bottom} win {points} percentage points more")
+            else (f"{_the(bottom)} win {points} percentage points more")
         )
         text += (
             f": {size}, of which {format_percent(mix)} is {self.by} mix and "
@@ -730,11 +732,11 @@ class WinRateMix(TabularModel):
         parts = [
             f"{format_percent(r.bottom_share or 0)} {_label(r.value)} against "
             f"{format_percent(r.top_share or 0)}"
-            + (f" for the {_possessive(top)}" if i == 0 else "")
+            + (f" for {_the(_possessive(top))}" if i == 0 else "")
             for i, r in enumerate(drivers)
         ]
         if parts:
-            text += f" Mix: the {_possessive(bottom)} decided records are {_and(parts)}."
+            text += f" Mix: {_the(_possessive(bottom))} decided records are {_and(parts)}."
         return text + "".join(f" {n}" for n in self.notes)
 
     def table(self) -> Table:
@@ -930,12 +932,25 @@ def deal_size_mix(
 
     Examples
     --------
-    >>> split = deal_size_mix(_demo(), top=["ana", "bo"], bottom=["cy", "di"])
+    Four reps' won deals: ana and bo sell Enterprise, cy and di do not, and
+    on Core (the one product both pairs sell) the prices are close.
+
+    >>> from salesmath.history import History
+    >>> deals = [("ana", "Core", 12_000), ("ana", "Enterprise", 100_000), ("ana", "Core", 14_000),
+    ...          ("bo", "Enterprise", 120_000), ("bo", "Core", 14_000), ("cy", "Core", 11_000),
+    ...          ("cy", "Core", 13_000), ("di", "Pro", 50_000), ("di", "Core", 12_000)]
+    >>> history = History.from_records(
+    ...     [{"rep": r, "product": p, "status": "won", "amount": a} for r, p, a in deals],
+    ...     stages=["opps", "won"], outcome="status", won="won", lost="lost",
+    ...     rep="rep", amount="amount", attributes=["product"])
+    >>> split = deal_size_mix(history, top=["ana", "bo"], bottom=["cy", "di"])
+    >>> split.gap, split.mix, split.price
+    (Fraction(30500, 1), Fraction(29600, 1), Fraction(900, 1))
     >>> split.mix_share, split.price_share
     (Fraction(296, 305), Fraction(9, 305))
     >>> split["Enterprise"].top_share, split["Enterprise"].bottom_share
     (Fraction(2, 5), Fraction(0, 1))
-    >>> deal_size_mix(_demo(), ["ana"], ["ana", "cy"])
+    >>> deal_size_mix(history, ["ana"], ["ana", "cy"])
     Traceback (most recent call last):
     ...
     salesmath.errors.InvalidInputError: top and bottom must not share reps, got 'ana' in both
@@ -1231,6 +1246,15 @@ def _mean(totals: Totals, count: int) -> Fraction | None:
 
 def _label(value: object) -> str:
     return "—" if value is None else str(value)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _the(name: str) -> str:
+    """Put "the" before a group's name unless it has it: "the top third", "the rest"."""
+    return name if name.lower().startswith("the ") else f"the {name}"
 
 
 def _possessive(name: str) -> str:
