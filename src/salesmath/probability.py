@@ -434,7 +434,7 @@ class _Chance:
 
     def _rule(self, others: list[tuple[int, int]], per_rate: int | None) -> tuple[Any, Any]:
         values, weights = _nodes(others, per_rate)
-        keep = weights > 1e-20 * float(weights.max())  # nodes that cannot matter: dropped
+        keep = weights > 1e-18  # nodes that cannot move a chance by 1e-16: dropped
         return self.known * values[keep], weights[keep]
 
     def __call__(self, volume: int) -> float:
@@ -529,12 +529,17 @@ class _Chance:
                 m = np.arange(start, start + width - 1, dtype=np.float64)
                 with np.errstate(divide="ignore"):
                     step = np.log(n - m) - np.log(m + 1)
+            row[0] = 0.0
             np.cumsum(step + odd, out=row[1:])
-            likely = _exp(row - row.max())
+            row -= row.max()
+            # unimodal: the ends are the smallest; within e**-200 of the top, no subnormals
+            likely = np.exp(row) if min(row[0], row[-1]) > -200.0 else _exp(row)
             tails = self.tail.window(start, width + count - 1)
-            total = likely.sum()
-            for t in range(count):
-                sums[i, t] = _dot(likely, tails[t : t + width]) / total
+            step_size = tails.strides[0]  # the tails from m, m + 1, …: shifted views, no copy
+            shifted = np.lib.stride_tricks.as_strided(
+                tails, (count, width), (step_size, step_size), writeable=False
+            )
+            sums[i] = np.einsum("tw,w->t", shifted, likely) / likely.sum()
         values = []
         for j in range(count):
             moved = np.arange(j + 1)
