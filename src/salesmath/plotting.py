@@ -11,6 +11,7 @@ and every result work without it.  Numbers become text with the formatters
 of ``salesmath._format``, the same as in the tables, so a tick label, a bar
 label and a table cell print a value the same way; titles and axis labels
 say what is drawn and in what unit, so a picture reads without its caption.
+The colours are :data:`COLORS`, one palette for every plot.
 
 Examples
 --------
