@@ -16,6 +16,7 @@ import math
 import pickle
 import warnings
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -472,11 +473,13 @@ def test_compare_thirds_with_history_splits_the_deal_size_lever(issue_history):
     comparison = sm.compare_thirds(team, history=issue_history)
     split = comparison.deal_size_mix
     assert split == thirds_mix(issue_history, comparison)
+    # deal size is named in the summary, with its split in brackets after its share
+    assert f"deal size explains 100% of the gap ({split.clause()})" in comparison.summary()
+    assert split.clause().startswith("of that, 98.5% is product mix")
     sentence = split.sentence(comparison.shares()["deal_size"])
     assert sentence.startswith("Deal size explains ")
     assert " — of that, " in sentence
     assert "is product mix and" in sentence
-    assert sentence in comparison.summary()
     assert sm.compare_thirds(team).deal_size_mix is None
 
 
@@ -575,3 +578,26 @@ def test_names_must_be_two():
     split = deal_size_mix(history, ["a"], ["b"], names=["stars", "the rest"])
     assert split.names == ("stars", "the rest")
     assert split.summary().startswith("The stars' won deals average 10, the rest's 20")
+
+
+@pytest.mark.skipif(not WIRED_THIRDS, reason="the lead wires compare_thirds(history=)")
+def test_compare_thirds_says_the_split_in_its_own_sentence_when_deal_size_only_offsets():
+    # ranked by discovery calls, the example's bottom third sells larger deals
+    crm = Path(__file__).resolve().parents[1] / "examples" / "crm"
+    history = History.from_csv(
+        crm / "opportunities.csv",
+        stages=["discovery", "demo", "proposal", "won"],
+        outcome="status",
+        won="Closed Won",
+        lost="Closed Lost",
+        reached={"demo": "demo_date", "proposal": "proposal_date"},
+        rep="rep",
+        amount="amount",
+        attributes=["product"],
+    )
+    comparison = sm.compare_thirds(history.team(), by="discovery", history=history)
+    share = comparison.shares()["deal_size"]
+    assert share < 0
+    sentence = comparison.deal_size_mix.sentence(share)
+    assert sentence.startswith("Deal size offsets -")
+    assert comparison.summary().count(sentence) == 1

@@ -296,6 +296,8 @@ class DealSizeMix(TabularModel):
         'Deal size explains 42% of the gap — of that, 97% is product mix and 3% price.'
         >>> split.sentence()
         'Of the deal-size gap, 97% is product mix and 3% price.'
+        >>> split.sentence(-0.25)
+        'Deal size offsets -25% of the gap — of that, 97% is product mix and 3% price.'
         >>> deal_size_mix(_demo(), ["ana"], ["ed"]).sentence(0.5)
         'Deal size explains 50% of the gap; the deal records cannot split it into mix and price: the bottom reps won no deal with an amount, so there is no gap in deal size to split.'
         """
@@ -303,13 +305,35 @@ class DealSizeMix(TabularModel):
         head = (
             None
             if share_of_gap is None
-            else f"Deal size explains {_percent(share_of_gap)} of the gap"
+            else f"Deal size {'offsets' if share_of_gap < 0 else 'explains'} "
+            f"{_percent(share_of_gap)} of the gap"
         )
         if mix is None or price is None:
             why = f"the deal records cannot split it into mix and price: {self.reason}."
             return f"{head}; {why}" if head else why[0].upper() + why[1:]
         split = f"{format_percent(mix)} is {self._mix_word()} and {format_percent(price)} price."
         return f"{head} — of that, {split}" if head else f"Of the deal-size gap, {split}"
+
+    def clause(self) -> str | None:
+        """Say the split as a clause to put after deal size's share of a gap; None without one.
+
+        For ``compare_thirds``' summary: "deal size explains 42% of the gap
+        (of that, 97% is product mix and 3% price)".
+
+        Examples
+        --------
+        >>> deal_size_mix(_demo(), ["ana", "bo"], ["cy", "di"]).clause()
+        'of that, 97% is product mix and 3% price'
+        >>> deal_size_mix(_demo(), ["ana"], ["ed"]).clause() is None
+        True
+        """
+        mix, price = self.mix_share, self.price_share
+        if mix is None or price is None:
+            return None
+        return (
+            f"of that, {format_percent(mix)} is {self._mix_word()} and "
+            f"{format_percent(price)} price"
+        )
 
     def advice(self) -> str:
         """Say what to coach for a deal-size gap: mix, price, or both; a hypothesis when unsure.
@@ -691,7 +715,8 @@ class WinRateMix(TabularModel):
         head = (
             None
             if share_of_gap is None
-            else f"The win rate explains {_percent(share_of_gap)} of the gap"
+            else f"The win rate {'offsets' if share_of_gap < 0 else 'explains'} "
+            f"{_percent(share_of_gap)} of the gap"
         )
         if mix is None or rate is None:
             why = f"the records cannot split it into mix and rate: {self.reason}."
