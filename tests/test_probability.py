@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from scipy import stats
@@ -676,6 +676,7 @@ posteriors = st.tuples(st.integers(1, 40), st.integers(1, 40))
 
 
 @settings(max_examples=60, deadline=None)
+@example(deals=2, known=1.0, measured=[(1, 6), (1, 39)], scale=4.0)
 @given(
     deals=st.integers(1, 60),
     known=st.sampled_from([1.0, 0.6, 0.02, 0.35]),
@@ -688,8 +689,10 @@ def test_the_vectorised_chance_equals_the_per_deal_loop(deals, known, measured, 
     mean = known * math.prod(a / (a + b) for a, b in measured)
     volume = max(deals, round(scale * deals / mean))
     chance = _reach(volume, deals, known, measured)
-    # the loop's quadrature is itself off by up to ~1e-10 on skewed posteriors (1 of 39)
-    assert chance == pytest.approx(old_reach(volume, deals, known, measured), abs=1e-9)
+    # the loop's 64-node quadrature is itself off by about 1e-9 on skewed posteriors: at
+    # 2,240 units, "0 of 5" then "0 of 38" (the exact distribution: 0.65728274815977,
+    # this module: ...816065, the loop: ...70742), so it is the looser reference
+    assert chance == pytest.approx(old_reach(volume, deals, known, measured), abs=5e-9)
     if volume <= 400:  # and the exact distribution, pushed through every conversion
         assert chance == pytest.approx(
             brute_force_measured(volume, deals, known, measured), abs=1e-11

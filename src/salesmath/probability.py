@@ -363,11 +363,6 @@ class _PassageTail:
         logs[1:] += logs[0]
         return min(max(1.0 - float(_exp(logs, -460.0).sum()), 0.0), 1.0)
 
-    def between(self, low: float, high: float) -> tuple[int, Any]:
-        """Return the first count and the tails of every count from `low` to `high`."""
-        first = max(math.floor(low), 0)
-        return first, self.values(first, max(math.ceil(high), first) + 1)
-
 
 _FEWER_NODES: Final = 0.1
 """How much surer (relative spread) another measured rate must be for 24 nodes to do."""
@@ -607,10 +602,18 @@ class _Chance:
             _HERMITE.append(np.polynomial.hermite.hermgauss(12))
         nodes, mass = _HERMITE[0]
         counts = n * r + np.sqrt(2 * n * r * (1 - r)) * nodes[None, None, :]
-        first, tails = self.tail.between(float(counts.min()), float(counts.max()))
-        values = np.interp(counts, np.arange(first, first + len(tails)), tails)
-        per_node = values @ (mass / math.sqrt(math.pi))
-        return per_node @ self.rough_weights
+        tail = self.tail
+        if float(counts.max()) < tail.deals:  # too few units to win the deals at any node
+            return np.zeros(len(volumes))
+        tail.ensure(max(math.floor(float(counts.min())), 0), math.ceil(float(counts.max())) + 1)
+        # linear interpolation in the table (counts below `deals` have tail 0)
+        place = np.clip(counts - tail.start, 0.0, len(tail.table) - 1.0)
+        below = np.minimum(place.astype(np.int64), len(tail.table) - 2)
+        share = place - below
+        values = tail.table[below] * (1 - share) + tail.table[below + 1] * share
+        values = np.where(counts < tail.deals, 0.0, values)
+        per_node = np.einsum("vkh,h->vk", values, mass / math.sqrt(math.pi))
+        return np.einsum("vk,k->v", per_node, self.rough_weights)
 
 
 def _reach(volume: int, deals: int, known: float, measured: list[tuple[int, int]]) -> float:
