@@ -14,7 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from salesmath import __version__
-from salesmath.errors import ConfigError, InvalidInputError, SalesmathError, describe_error
+from salesmath.errors import (
+    ConfigError,
+    InvalidInputError,
+    SalesmathError,
+    describe_error,
+    error_location_and_message,
+)
 from salesmath.io import read_config
 
 if TYPE_CHECKING:
@@ -77,12 +83,13 @@ def _blame(exc: Exception, origin: Mapping[str, str], *, prefix: str = "") -> In
         for error in exc.errors(include_url=False):
             field = str(error["loc"][0]) if error["loc"] else ""
             where = origin.get(field, "")
-            message = describe_error(ValidationError.from_exception_data(exc.title, [error]))
-            if where.startswith("--"):
-                message = message.removeprefix(f"{field}: ").removeprefix(f"{field}.")
+            location, message = error_location_and_message(error)
+            if where.startswith("--"):  # the flag names the field
                 parts.append(f"{where}: {message}")
+            elif where:
+                parts.append(f"{where}: {prefix}{location}: {message}")
             else:
-                parts.append(f"{where}: {prefix}{message}" if where else message)
+                parts.append(f"{location}: {message}" if location else message)
         return InvalidInputError("; ".join(parts))
     return InvalidInputError(describe_error(exc))
 

@@ -19,7 +19,7 @@ unknown stage 'demo'; the stages are 'demos', 'won'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 M = TypeVar("M")
@@ -36,6 +36,7 @@ __all__ = [
     "UnknownStageError",
     "construct",
     "describe_error",
+    "error_location_and_message",
 ]
 
 
@@ -230,15 +231,27 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         parts = []
         for error in exc.errors(include_url=False):
-            where = ".".join(str(part) for part in error["loc"])
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "missing":
-                message = "is required but missing"
-            elif error["type"] == "extra_forbidden":
-                message = f"is not a known field (got {_short(error['input'])})"
+            where, message = error_location_and_message(error)
             parts.append(f"{where}: {message}" if where else message)
         return "; ".join(parts)
     return str(exc)
+
+
+def error_location_and_message(error: Mapping[str, Any]) -> tuple[str, str]:
+    """Split one of pydantic's error records into where (``"funnel.rates"``) and what.
+
+    Examples
+    --------
+    >>> error_location_and_message({"loc": ("rates",), "msg": "Value error, bad", "type": "value_error"})
+    ('rates', 'bad')
+    """
+    where = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "is required but missing"
+    elif error["type"] == "extra_forbidden":
+        message = f"is not a known field (got {_short(error['input'])})"
+    return where, message
 
 
 def _short(value: object, limit: int = 80) -> str:
