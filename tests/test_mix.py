@@ -577,7 +577,7 @@ def test_names_must_be_two():
         deal_size_mix(history, ["a"], ["b"], names=["only one"])
     split = deal_size_mix(history, ["a"], ["b"], names=["stars", "the rest"])
     assert split.names == ("stars", "the rest")
-    assert split.summary().startswith("The stars' won deals average 10, the rest's 20")
+    assert split.summary().startswith("Won deals average 10 for the stars and 20 for the rest:")
 
 
 @pytest.mark.skipif(not WIRED_THIRDS, reason="the lead wires compare_thirds(history=)")

@@ -347,7 +347,7 @@ class DealSizeMix(TabularModel):
         Examples
         --------
         >>> deal_size_mix(_demo(), ["ana", "bo"], ["cy", "di"]).advice()
-        "deal size is the gap, and the deal records lean to product mix (97% of it) but hold few deals (5 and 4 won): check the mix (the bottom reps' won deals are 0% Enterprise against 40% for the top reps' and 75% Core against 60%) on more deals before coaching either"
+        'deal size is the gap, and the deal records lean to product mix (97% of it) but hold few deals (5 and 4 won): check the mix (the won deals of the bottom reps are 0% Enterprise against 40% for the top reps and 75% Core against 60%) on more deals before coaching either'
         """
         mix, price = self.mix_share, self.price_share
         bottom = self.names[1]
@@ -403,13 +403,12 @@ class DealSizeMix(TabularModel):
         top, bottom = self.names
         parts = [
             f"{format_percent(row.bottom_share or 0)} {_label(row.value)} against "
-            f"{format_percent(row.top_share or 0)}"
-            + (f" for {_the(_possessive(top))}" if i == 0 else "")
+            f"{format_percent(row.top_share or 0)}" + (f" for {_the(top)}" if i == 0 else "")
             for i, row in enumerate(self._mix_drivers())
         ]
         if not parts:
             return f"no single {self.by} stands out"
-        return f"{_the(_possessive(bottom))} won deals are {_and(parts)}"
+        return f"the won deals of {_the(bottom)} are {_and(parts)}"
 
     def _price_gaps(self) -> list[tuple[MixRow, Fraction]]:
         """Products both groups sold, with top average ÷ bottom average − 1."""
@@ -446,15 +445,15 @@ class DealSizeMix(TabularModel):
         Examples
         --------
         >>> print(deal_size_mix(_demo(), ["ana", "bo"], ["cy", "di"]).summary())
-        The top reps' won deals average 52,000, the bottom reps' 21,500: a gap of 30,500 a deal, of which 97% is product mix and 3% price. Mix: the bottom reps' won deals are 0% Enterprise against 40% for the top reps' and 75% Core against 60%. Price: on Core, the one product both sell, the top reps' deals average 13,333.33 against 12,000 (+11.1%).
+        Won deals average 52,000 for the top reps and 21,500 for the bottom reps: a gap of 30,500 a deal, of which 97% is product mix and 3% price. Mix: the won deals of the bottom reps are 0% Enterprise against 40% for the top reps and 75% Core against 60%. Price: on Core, the one product both sell, the deals of the top reps average 13,333.33 against 12,000 (+11.1%).
         """
         top, bottom = self.names
         mix, price = self.mix_share, self.price_share
         if self.top_deal_size is None or self.bottom_deal_size is None:
             return f"No split: {self.reason}." + self._notes_text()
         text = (
-            f"{_cap(_the(_possessive(top)))} won deals average {format_amount(self.top_deal_size)}, "
-            f"{_the(_possessive(bottom))} {format_amount(self.bottom_deal_size)}"
+            f"Won deals average {format_amount(self.top_deal_size)} for {_the(top)} and "
+            f"{format_amount(self.bottom_deal_size)} for {_the(bottom)}"
         )
         if mix is None or price is None:
             return f"{text}: {self.reason}." + self._notes_text()
@@ -462,7 +461,7 @@ class DealSizeMix(TabularModel):
         size = (
             f"a gap of {format_amount(gap)} a deal"
             if gap > 0
-            else f"{_the(_possessive(bottom))} are {format_amount(-gap)} larger"
+            else f"those of {_the(bottom)} are {format_amount(-gap)} larger"
         )
         text += (
             f": {size}, of which {format_percent(mix)} is {self._mix_word()} and "
@@ -487,7 +486,7 @@ class DealSizeMix(TabularModel):
             else:
                 where += "" if len(gaps) == 1 else f", most on {_label(row.value)}"
                 text += (
-                    f" Price: {where}, {_the(_possessive(top))} deals average "
+                    f" Price: {where}, the deals of {_the(top)} average "
                     f"{format_amount(row.top_average)} against {format_amount(row.bottom_average)} "
                     f"({format_percent(relative, signed=True)})."
                 )
@@ -619,7 +618,7 @@ class WinRateMix(TabularModel):
     >>> split.top_win_rate, split.bottom_win_rate, split.mix_share, split.rate_share
     (Fraction(2, 5), Fraction(3, 10), Fraction(1, 1), Fraction(0, 1))
     >>> print(split.summary())
-    The top reps win 40% of their decided records, the bottom reps 30%: a gap of 10 percentage points, of which 100% is source mix and 0% the win rate within each source. Mix: the bottom reps' decided records are 25% referral against 50% for the top reps' and 75% outbound against 50%.
+    The top reps win 40% of their decided records, the bottom reps 30%: a gap of 10 percentage points, of which 100% is source mix and 0% the win rate within each source. Mix: the decided records of the bottom reps are 25% referral against 50% for the top reps and 75% outbound against 50%.
     >>> print(split)
     Win rate by source, top reps vs bottom reps: 40% vs 30%; gap 10% = mix 10% + rate 0%
     source    top decided  bottom decided  top share  bottom share  top win rate  bottom win rate   mix  rate
@@ -756,12 +755,11 @@ class WinRateMix(TabularModel):
         )[:2]
         parts = [
             f"{format_percent(r.bottom_share or 0)} {_label(r.value)} against "
-            f"{format_percent(r.top_share or 0)}"
-            + (f" for {_the(_possessive(top))}" if i == 0 else "")
+            f"{format_percent(r.top_share or 0)}" + (f" for {_the(top)}" if i == 0 else "")
             for i, r in enumerate(drivers)
         ]
         if parts:
-            text += f" Mix: {_the(_possessive(bottom))} decided records are {_and(parts)}."
+            text += f" Mix: the decided records of {_the(bottom)} are {_and(parts)}."
         return text + "".join(f" {n}" for n in self.notes)
 
     def table(self) -> Table:
@@ -1280,11 +1278,6 @@ def _cap(text: str) -> str:
 def _the(name: str) -> str:
     """Put "the" before a group's name unless it has it: "the top third", "the rest"."""
     return name if name.lower().startswith("the ") else f"the {name}"
-
-
-def _possessive(name: str) -> str:
-    """Make a group's name possessive: "top reps'", "top third's"."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _and(clauses: list[str]) -> str:
