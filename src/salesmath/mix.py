@@ -47,6 +47,14 @@ stand in).  The additive Shapley split needs neither: rational arithmetic, no
 special case beyond the one above.  ``compare_thirds`` reports deal size as a
 log share of the bookings gap; the mix and price shares here are shares of
 the deal-size gap itself, and say what part of that factor each explains.
+
+The win rate is a mean too (of each decided record's outcome, 1 won and 0
+lost), so :func:`win_rate_mix` splits a win-rate gap into the mix of `by`
+values (lead sources, segments) and the rate within each, the same way and
+as exactly.  :func:`thirds_mix` and :func:`capacity_mix` give the split for
+``compare_thirds`` and ``assess_capacity``, whose sentences come from
+:meth:`DealSizeMix.clause`, :meth:`DealSizeMix.sentence` and
+:meth:`DealSizeMix.advice`.
 """
 
 from __future__ import annotations
@@ -128,7 +136,10 @@ SignedAmount = Annotated[
 
 
 class MixRow(BaseModel):
-    """One value of `by` (one product) in a :class:`DealSizeMix`.
+    """One value of `by` (one product) in a :class:`DealSizeMix` (or a :class:`WinRateMix`).
+
+    In a :class:`WinRateMix` the counts are decided records, not won deals,
+    the averages are win rates and ``price`` is the part from the rate.
 
     Attributes
     ----------
