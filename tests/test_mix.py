@@ -601,3 +601,11 @@ def test_compare_thirds_says_the_split_in_its_own_sentence_when_deal_size_only_o
     sentence = comparison.deal_size_mix.sentence(share)
     assert sentence.startswith("Deal size offsets -")
     assert comparison.summary().count(sentence) == 1
+
+
+def test_an_unknown_product_is_named_and_no_split_has_nothing_to_plot():
+    split = deal_size_mix(history_of([("a", "P", 10, "won"), ("b", "P", 20, "lost")]), ["a"], ["b"])
+    with pytest.raises(UnknownNameError, match="unknown product 'Q'; the products are 'P'"):
+        split["Q"]
+    with pytest.raises(InvalidInputError, match="nothing to plot: the bottom reps won no deal"):
+        split.plot()
