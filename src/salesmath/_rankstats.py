@@ -381,6 +381,7 @@ class SortedColumn:
             else (np.zeros(0, dtype=np.intp))
         )
         self.sizes = np.diff(np.r_[self.starts, count]).astype(np.int64)
+        self._all: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
 
     def doubled(
         self, members: NDArray[np.bool_] | None = None
@@ -400,6 +401,8 @@ class SortedColumn:
             The size of every run of equal values among the members, lowest first.
         """
         if members is None:
+            if self._all is not None:  # every rep: worked out once
+                return self._all
             counts = self.sizes
         else:
             inside = members[self.order].astype(np.int64)
@@ -410,7 +413,10 @@ class SortedColumn:
         doubled[self.order] = np.repeat(per_run, self.sizes)
         if members is not None:
             doubled[~members] = 0
-        return doubled, counts[counts > 0]
+            return doubled, counts[counts > 0]
+        doubled.flags.writeable = False
+        self._all = doubled, counts[counts > 0]
+        return self._all
 
 
 def mann_whitney_within(

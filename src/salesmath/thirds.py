@@ -749,6 +749,8 @@ class _Spearman:
     def __call__(self, column: SortedColumn) -> float | None:
         keep = column.present
         if keep.all():
+            if column is self.bookings:
+                return correlation(self.ranks, self.ranks)
             return correlation(column.doubled()[0] / 2.0, self.ranks)
         if keep.sum() < 3:
             return None
