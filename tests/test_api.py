@@ -38,6 +38,11 @@ DOCUMENTED = [
     "compare_thirds",
     "ThirdsComparison",
     "MetricRow",
+    # the deal-size lever: mix or price
+    "deal_size_mix",
+    "DealSizeMix",
+    "win_rate_mix",
+    "WinRateMix",
     # capacity and hiring
     "assess_capacity",
     "CapacityReport",

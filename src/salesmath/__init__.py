@@ -60,6 +60,10 @@ _WHERE: dict[str, str] = {
     "CycleDays": "history",
     "Pipeline": "history",
     "DataWarning": "errors",
+    "DealSizeMix": "mix",
+    "WinRateMix": "mix",
+    "deal_size_mix": "mix",
+    "win_rate_mix": "mix",
     "AnnualPlan": "annual",
     "Cascade": "annual",
     "GrowthRate": "annual",
@@ -136,6 +140,7 @@ if TYPE_CHECKING:
     from salesmath.funnel import Funnel, sales_velocity
     from salesmath.hiring import HiringPlan, hiring_plan
     from salesmath.history import ConversionRates, CycleDays, History, Pipeline
+    from salesmath.mix import DealSizeMix, WinRateMix, deal_size_mix, win_rate_mix
     from salesmath.numbers import (
         Amount,
         Count,

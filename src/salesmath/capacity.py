@@ -46,11 +46,14 @@ from salesmath.benchmarks import (
 )
 from salesmath.errors import InvalidInputError, construct
 from salesmath.funnel import Funnel
+from salesmath.mix import DealSizeMix, capacity_mix
 from salesmath.numbers import Amount, PositiveAmount, Share, parse_share
 from salesmath.team import RepStats, Team
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from salesmath.history import History
 
 __all__ = [
     "DEFAULT_BENCHMARKS",
@@ -237,6 +240,10 @@ class CapacityReport(TabularModel):
     )
     max_share_below: Share = Field(
         default=Fraction(1, 4), description="the largest share of reps below that allows hiring"
+    )
+    deal_size_mix: DealSizeMix | None = Field(
+        default=None,
+        description="the deal-size gap of the reps below the model, split into mix and price",
     )
 
     @model_validator(mode="before")
@@ -455,6 +462,8 @@ class CapacityReport(TabularModel):
                 "(inbound: more from marketing) or outreach capacity (outbound: a power dialer "
                 "or sales-acceleration tool) is short before adding reps"
             )
+        if factor == DEAL_SIZE and self.deal_size_mix is not None:
+            return self.deal_size_mix.advice()
         if factor == DEAL_SIZE:
             return (
                 "deal size is the gap; check mix vs price (smaller accounts or products, or "
@@ -625,6 +634,8 @@ def assess_capacity(
     tolerance: object = 0.0,
     max_share_below: object = 0.25,
     assumptions: Funnel | None = None,
+    history: History | None = None,
+    mix_by: str = "product",
 ) -> CapacityReport:
     """Check a team against the funnel's assumptions before anyone is hired.
 
@@ -653,6 +664,13 @@ def assess_capacity(
     max_share_below
         In [0, 1]: the largest share of reps below the model that still
         allows hiring (the reference's 25%).
+    history
+        Optional :class:`~salesmath.History` the team came from: the deal-size
+        recommendation then says whether the reps below the model sell a
+        cheaper `mix_by` mix or at lower prices than the rest
+        (``report.deal_size_mix``, :func:`salesmath.mix.capacity_mix`).
+    mix_by
+        The history's attribute that makes the mix (``"product"``).
 
     Returns
     -------
@@ -690,11 +708,20 @@ def assess_capacity(
         raise InvalidInputError(
             "assess_capacity needs the funnel the plan assumes: assess_capacity(team, funnel)"
         )
-    return construct(
+    report = construct(
         CapacityReport,
         team=team,
         funnel=model,
         quota=quota,
         tolerance=tolerance,
         max_share_below=max_share_below,
+    )
+    if history is None:
+        return report
+    below = [
+        r.rep for r in report.underutilized if any(s.factor == DEAL_SIZE for s in r.shortfalls)
+    ]
+    rest = [r.rep for r in report.team.reps if r.rep not in below]
+    return report.model_copy(
+        update={"deal_size_mix": capacity_mix(history, below, rest, by=mix_by)}
     )
