@@ -596,12 +596,13 @@ class _Chance:
         interpolated: within about 1e-4 of the exact chance, in one call for
         every volume.
         """
-        n = np.asarray(volumes, dtype=np.float64)[:, None, None]
-        r = self.rough_chances[None, :, None]
         if not _HERMITE:
             _HERMITE.append(np.polynomial.hermite.hermgauss(12))
         nodes, mass = _HERMITE[0]
-        counts = n * r + np.sqrt(2 * n * r * (1 - r)) * nodes[None, None, :]
+        n = np.asarray(volumes, dtype=np.float64)[:, None, None]
+        r = self.rough_chances[:, None]
+        # the binomial count of each node as normal: mean n r, sd sqrt(n r (1 - r))
+        counts = n * r + np.sqrt(n) * (np.sqrt(2 * r * (1 - r)) * nodes)
         tail = self.tail
         if float(counts.max()) < tail.deals:  # too few units to win the deals at any node
             return np.zeros(len(volumes))
