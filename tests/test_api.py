@@ -16,6 +16,9 @@ DOCUMENTED = [
     "Pace",
     "Schedule",
     "sales_velocity",
+    # many plans at once
+    "BatchPlan",
+    "plan_batch",
     "parse_rate",
     "parse_amount",
     # exact-number types, for apps' own models

@@ -26,6 +26,8 @@ _WHERE: dict[str, str] = {
     "Funnel": "funnel",
     "sales_velocity": "funnel",
     "QuotaPlan": "plans",
+    "BatchPlan": "batch",
+    "plan_batch": "batch",
     "Projection": "plans",
     "Pace": "plans",
     "Schedule": "plans",
@@ -112,6 +114,7 @@ if TYPE_CHECKING:
         growth_rate,
         growth_target,
     )
+    from salesmath.batch import BatchPlan, plan_batch
     from salesmath.benchmarks import (
         DEFAULT_BENCHMARKS,
         BenchmarkCheck,

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from salesmath._format import format_amount, format_observed, format_percent
 from salesmath._table import Column, Table, TabularModel, plain
 from salesmath.numbers import Observed
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["ConversionRates", "CycleDays", "CycleRow", "Pipeline", "PipelineRow", "RateRow"]
 
@@ -166,6 +169,12 @@ class ConversionRates(TabularModel):
             text += f" {still_open:,} records still open were left out of the step where they sit."
         return text
 
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the rates with their intervals; return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_conversion_rates`."""
+        from salesmath.plotting import plot_conversion_rates
+
+        return plot_conversion_rates(self, ax, **kwargs)
+
     def __repr__(self) -> str:
         by = "" if self.by is None else f", by={self.by!r}"
         return f"ConversionRates(conversions={len(self.stages) - 1}, rows={len(self.rows)}{by})"
@@ -252,6 +261,12 @@ class CycleDays(TabularModel):
                     f"{self.as_of}."
                 )
         return " ".join(parts)
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the quartiles of days to win; return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_cycle_days`."""
+        from salesmath.plotting import plot_cycle_days
+
+        return plot_cycle_days(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         by = "" if self.by is None else f", by={self.by!r}"
@@ -359,6 +374,12 @@ class Pipeline(TabularModel):
                 f": {', '.join(behind[:8])}." if behind else "."
             )
         return text
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw records created per period against the pace; return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_pipeline`."""
+        from salesmath.plotting import plot_pipeline
+
+        return plot_pipeline(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         by = "" if self.by is None else f", by={self.by!r}"

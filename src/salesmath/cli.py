@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from salesmath import __version__
+from salesmath._cli_plot import add_plot_arguments, plot_if_asked
 from salesmath.errors import (
     ConfigError,
     InvalidInputError,
@@ -157,6 +158,7 @@ def _plan(args: argparse.Namespace) -> str:
             f"in {source} or pass --days"
         )
     schedule = plan.schedule(args.close_by) if args.close_by is not None else None
+    wrote = plot_if_asked(args, plan)
     if args.json:
         document = plan.model_dump(mode="json")
         if plan.rounding == "ceil":
@@ -168,7 +170,7 @@ def _plan(args: argparse.Namespace) -> str:
         return json.dumps(document, indent=2, ensure_ascii=False)
     parts = [plan.to_text()]
     parts += [view.to_text() for view in (pace, schedule) if view is not None]
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) + wrote
 
 
 def _compare(args: argparse.Namespace) -> str:
@@ -178,7 +180,8 @@ def _compare(args: argparse.Namespace) -> str:
     stages = _split(args.stages) if args.stages else None
     team = Team.from_csv(args.team, stages=stages)
     exclude = _split(args.exclude) if args.exclude else ()
-    return _render(compare_thirds(team, by=args.by, exclude=exclude), as_json=args.json)
+    result = compare_thirds(team, by=args.by, exclude=exclude)
+    return _render(result, as_json=args.json) + plot_if_asked(args, result)
 
 
 def _model_and_team(
@@ -226,6 +229,7 @@ def _capacity(args: argparse.Namespace) -> str:
     benchmarks = (
         check_benchmarks(team, span_months=args.months) if args.months is not None else None
     )
+    wrote = plot_if_asked(args, report)
     if args.json:
         # The report's own JSON carries the whole input team; the command leaves it out.
         document = report.model_dump(mode="json", exclude={"team", "funnel"})
@@ -235,7 +239,7 @@ def _capacity(args: argparse.Namespace) -> str:
     parts = [report.to_text()]  # its notes end with the verdict
     if benchmarks is not None:
         parts.append(benchmarks.to_text())
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) + wrote
 
 
 _HIRE_KEYS = (
@@ -281,9 +285,10 @@ def _hire(args: argparse.Namespace) -> str:
     except InvalidInputError as exc:
         culprit = next((key for key in origin if str(exc).startswith(key)), None)
         raise InvalidInputError(f"{origin[culprit]}: {exc}" if culprit else str(exc)) from None
+    wrote = plot_if_asked(args, result)
     if args.json or capacity is None:
-        return _render(result, as_json=args.json)
-    return f"{capacity.to_text()}\n\n{result.to_text()}"  # the plan says how the two fit
+        return _render(result, as_json=args.json) + wrote
+    return f"{capacity.to_text()}\n\n{result.to_text()}{wrote}"  # the plan says how the two fit
 
 
 class _Parser(argparse.ArgumentParser):
@@ -433,6 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     hire.add_argument("--team", help="team CSV: count its capacity headroom before hiring")
     hire.add_argument("--funnel", help="model config for --team")
     hire.set_defaults(handler=_hire)
+
+    for command in (plan, compare, capacity, hire):
+        add_plot_arguments(command)  # --plot PATH and --force
 
     from salesmath import _cli_fit, _cli_year  # argparse only: the work is imported in run()
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Any, Final, Literal, Self, overload
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Self, overload
 
 from pydantic import Field, computed_field, field_validator, model_validator
 
@@ -41,6 +41,9 @@ from salesmath.numbers import (
     parse_whole,
     whole_or_exact,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["MAX_PERIODS", "Pace", "Projection", "QuotaPlan", "Schedule"]
 
@@ -136,7 +139,7 @@ class QuotaPlan(TabularModel):
 
             deals = _deals(funnel, quota)
             return dict(probability.confidence_counts(funnel, deals, confidence=self.confidence))
-        return _whole_counts(funnel, quota)
+        return dict(_whole_counts(funnel, quota))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -384,6 +387,12 @@ class QuotaPlan(TabularModel):
             f"(conversions independent{uncertain}, deal size fixed)."
         )
 
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the plan as a funnel; return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_quota_plan`."""
+        from salesmath.plotting import plot_quota_plan
+
+        return plot_quota_plan(self, ax, **kwargs)
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.counts.items())
         confidence = "" if self.confidence is None else f"confidence={self.confidence}, "
@@ -449,6 +458,12 @@ class Projection(TabularModel):
             columns=(Column("stage", align="left"), Column("expected", format_count)),
             rows=list(self.counts.items()),
         )
+
+    def plot(self, ax: Axes | None = None, *, quota: object = None, **kwargs: Any) -> Axes:
+        """Draw the bookings this may bring, against `quota`; return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_projection`."""
+        from salesmath.plotting import plot_projection
+
+        return plot_projection(self, ax, quota=quota, **kwargs)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.counts.items())
@@ -527,6 +542,12 @@ class Pace(TabularModel):
             columns=(Column(self.unit, align="left"), *(Column(s, format_count) for s in stages)),
             rows=rows,
         )
+
+    def plot(self, ax: Axes | None = None, *, stage: str | None = None, **kwargs: Any) -> Axes:
+        """Draw each period's target at `stage` (the top by default); return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_pace`."""
+        from salesmath.plotting import plot_pace
+
+        return plot_pace(self, ax, stage=stage, **kwargs)
 
     def __repr__(self) -> str:
         first = ", ".join(f"{s!r}: {format_exact(c)}" for s, c in self.targets[0].items())

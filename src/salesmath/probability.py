@@ -46,6 +46,7 @@ from salesmath.numbers import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from numpy.typing import NDArray
 
 __all__ = [
@@ -1116,6 +1117,19 @@ class Simulation(TabularModel):
             rows=rows,
             notes=[f"{self._deal_size_note()}; conversions independent."],
         )
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        quota: object = None,
+        quantiles: Iterable[object] = (0.1, 0.5, 0.9),
+        **kwargs: Any,
+    ) -> Axes:
+        """Draw the simulated bookings, the quota and quantiles; return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_simulation`."""
+        from salesmath.plotting import plot_simulation
+
+        return plot_simulation(self, ax, quota=quota, quantiles=quantiles, **kwargs)
 
     def __repr__(self) -> str:
         if self.deal_sizes is not None:

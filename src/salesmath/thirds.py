@@ -44,11 +44,15 @@ from salesmath._rankstats import (
 from salesmath._stages import split_conversion
 from salesmath._table import Column, Table, TabularModel
 from salesmath.errors import InvalidInputError, UnknownMetricError, UnknownRepError
+from salesmath.mix import DealSizeMix, thirds_mix
 from salesmath.numbers import Amount, parse_choice, parse_name, parse_names, parse_whole
 from salesmath.team import Team
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from numpy.typing import NDArray
+
+    from salesmath.history import History
 
 __all__ = ["SUMMARY_SHARE", "MetricRow", "ThirdsComparison", "compare_thirds"]
 
@@ -164,6 +168,10 @@ class ThirdsComparison(TabularModel):
         with groups of this size, ``2 / C(2k, k)``: 0.1 with 3 reps a group.
     notes
         Plain-language caveats, shown under the table.
+    deal_size_mix
+        With ``compare_thirds(..., history=)``: the deal-size gap between the
+        thirds' won deals split into product mix and price
+        (:func:`salesmath.mix.thirds_mix`); None otherwise.
 
     Examples
     --------
@@ -203,6 +211,7 @@ class ThirdsComparison(TabularModel):
     gap: Amount | None
     min_p_value: float = Field(ge=0, le=1)
     notes: tuple[str, ...] = ()
+    deal_size_mix: DealSizeMix | None = None
 
     @property
     def k(self) -> int:
@@ -329,6 +338,10 @@ class ThirdsComparison(TabularModel):
         else:
             text += self._ahead()
         text += "."
+        split = self._mix_clause()
+        if self.deal_size_mix is not None and (split is None or split not in text):
+            # deal size is not among the factors named above, or the records cannot split it
+            text += " " + self.deal_size_mix.sentence(shares.get("deal_size"))
         if self.min_p_value > 0.05:
             text += (
                 f" With {reps} a group no p-value can fall below "
@@ -352,6 +365,7 @@ class ThirdsComparison(TabularModel):
         clauses = [
             f"{self._phrase(f)} {'explains ' if i == 0 else ''}{format_percent(named[f])}"
             + (" of the gap" if i == 0 else "")
+            + (f" ({split})" if f == "deal_size" and (split := self._mix_clause()) else "")
             for i, f in enumerate(ahead)
         ]
         text = f"; {_and(clauses)}" if clauses else ""
@@ -363,6 +377,10 @@ class ThirdsComparison(TabularModel):
         if offsets:
             text += f"{', while ' if clauses else '; '}{_and(offsets)}"
         return text
+
+    def _mix_clause(self) -> str | None:
+        """Return the deal-size split as a clause: "of that, 97% is product mix and 3% price"."""
+        return None if self.deal_size_mix is None else self.deal_size_mix.clause()
 
     def _ahead(self) -> str:
         """Return the summary's clauses when there is no gap to share out, or a zeroed factor.
@@ -476,6 +494,12 @@ class ThirdsComparison(TabularModel):
             notes=(*self.notes, *_legend(self.reps)),
             cell_formats=overrides,
         )
+
+    def plot(self, ax: Axes | None = None, *, kind: str = "gap", **kwargs: Any) -> Axes:
+        """Draw the gap's waterfall (``kind="ratio"``: top over bottom); return the matplotlib axes (the ``plot`` extra); see :func:`salesmath.plotting.plot_thirds`."""
+        from salesmath.plotting import plot_thirds
+
+        return plot_thirds(self, ax, kind=kind, **kwargs)
 
     def __repr__(self) -> str:
         gap = "None" if self.gap is None else f"{float(self.gap):.3g}"
@@ -764,7 +788,12 @@ class _Spearman:
 
 
 def compare_thirds(
-    team: Team, *, by: str = "bookings", exclude: Iterable[str] = ()
+    team: Team,
+    *,
+    by: str = "bookings",
+    exclude: Iterable[str] = (),
+    history: History | None = None,
+    mix_by: str = "product",
 ) -> ThirdsComparison:
     """Compare the top third of a team with its bottom third, factor by factor.
 
@@ -780,6 +809,12 @@ def compare_thirds(
         Rep names to leave out first (a rep on leave, a new hire): a list of
         names, or one name.  To keep a rep but neutralise one whale deal, use
         :meth:`Team.without_deal`.
+    history
+        Optional :class:`~salesmath.History` the team came from: the
+        thirds' won deals then split the deal-size gap into `mix_by` mix and
+        price (``comparison.deal_size_mix``, and a sentence in ``summary()``).
+    mix_by
+        The history's attribute that makes the mix (``"product"``).
 
     Returns
     -------
@@ -855,7 +890,10 @@ def compare_thirds(
     order = _order(ranking, data.names, k, data.bookings_order() if by == "bookings" else None)
     top_idx = np.array(order[:k], dtype=np.intp)
     bottom_idx = np.array(order[n - k :], dtype=np.intp)
-    return _compare(compared, data, by, top_idx, bottom_idx, excluded=drop)
+    result = _compare(compared, data, by, top_idx, bottom_idx, excluded=drop)
+    if history is None:
+        return result
+    return result.model_copy(update={"deal_size_mix": thirds_mix(history, result, by=mix_by)})
 
 
 def _compare(
