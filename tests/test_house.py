@@ -286,3 +286,25 @@ def test_measured_rates_on_thousands_of_deals_agree_with_the_exact_sum():
         second = stats.betabinom(m, 4239, 2474)
         exact += first.pmf(m) * second.sf(deals - 1)
     assert funnel.attainment_probability(110_000, 80) == pytest.approx(exact, abs=1e-9)
+
+
+def test_every_result_draws_itself(funnel, tmp_path):
+    # the one-line plot() methods call salesmath.plotting (tested there in detail)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    results = _results(funnel)
+    team = sm.Team.from_csv(
+        Path(__file__).resolve().parent.parent / "examples" / "enterprise_team.csv",
+        stages=["activities", "discos", "demos", "won"],
+    )
+    results["ThirdsComparison"] = sm.compare_thirds(team)
+    for name in ("QuotaPlan", "Projection", "Pace", "Simulation", "ThirdsComparison"):
+        figure = Figure()
+        ax = figure.add_subplot()
+        assert results[name].plot(ax=ax) is ax, name
+        assert isinstance(ax, Axes)
+        assert ax.get_title(), name
