@@ -849,3 +849,20 @@ def test_comparing_a_team_again_reuses_its_columns_and_forgets_them_with_it():
     del team
     gc.collect()
     assert key not in thirds._DATA
+
+
+def test_attainment_is_over_the_reps_with_a_quota_when_some_have_none():
+    # Issue 11, item 4: the attainment row disappeared when any rep had no quota.
+    rows = [
+        {"rep": f"r{i}", "demos": 10 + i, "won": 3 + i % 4, "bookings": 100_000 * (i + 1)}
+        | ({"quota": 500_000} if i % 3 else {})
+        for i in range(9)
+    ]
+    comparison = compare_thirds(Team.from_records(rows, stages=["demos", "won"]))
+    row = comparison["attainment"]
+    # top third r8, r7, r6 (quotas: r8, r7); bottom r0, r1, r2 (quotas: r1, r2)
+    assert row.top == Fraction(900_000 + 800_000, 2 * 500_000)
+    assert row.bottom == Fraction(200_000 + 300_000, 2 * 500_000)
+    assert "Attainment is over the 6 of 9 reps who have a quota (3 have none)." in str(comparison)
+    pandas = pytest.importorskip("pandas")
+    assert pandas.api.types.is_numeric_dtype(comparison.to_frame()["top"])

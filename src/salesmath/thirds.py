@@ -149,7 +149,7 @@ class ThirdsComparison(TabularModel):
     metrics
         One :class:`MetricRow` per metric, funnel order: stage counts, then
         conversions, deal size, cycle days (when known), bookings,
-        attainment (when every compared rep has a quota).
+        attainment (over the reps that have a quota).
     decomposition
         Factor → its natural-log share of the bookings gap,
         ``ln(top / bottom)`` of that factor.  The factors are the top
@@ -564,11 +564,6 @@ class _Data:
         return any(c is not None for c in self.cycle_days)
 
     @functools.cached_property
-    def all_quota(self) -> bool:
-        """Whether every rep has a quota."""
-        return all(q is not None for q in self.quota)
-
-    @functools.cached_property
     def spearman(self) -> _Spearman:
         """Correlations with bookings, bookings sorted once for the team."""
         return _Spearman(self.float_bookings())
@@ -967,17 +962,17 @@ def _compare(
             _optional_floats(cycle_days),
         )
     add("bookings", "bookings", mean(data.scaled, d), spearman.bookings.values)
-    if data.all_quota:
+    with_quota = sum(q is not None for q in data.quota)
+    if with_quota:  # over the reps that have a quota (issue 11: the row no longer disappears)
         attainment = [
-            Fraction(int(s), d) / q
+            None if q is None else Fraction(int(s), d) / q
             for s, q in zip(data.scaled.tolist(), data.quota, strict=True)
-            if q is not None
         ]
         add(
             "attainment",
             "attainment",
-            pair(lambda g: _mean(attainment[i] for i in g.tolist())),
-            np.array([float(a) for a in attainment], dtype=np.float64),
+            pair(lambda g: _mean(a for i in g.tolist() if (a := attainment[i]) is not None)),
+            _optional_floats(attainment),
         )
 
     by_name = {row.name: row for row in rows}
@@ -1002,6 +997,11 @@ def _compare(
     notes = _notes(
         team, by_name, decomposition, zeroed, gap, n=n, k=k, excluded=excluded, factors=factors
     )
+    if 0 < with_quota < n:
+        notes.append(
+            f"Attainment is over the {with_quota} of {n} reps who have a quota "
+            f"({n - with_quota} have none)."
+        )
     picked = data.name_array
     return ThirdsComparison(
         by=by,
