@@ -659,8 +659,8 @@ class Funnel(TabularModel):
         if self.observed is None:
             return []
         return [
-            f"{name} measured as {seen}: uncertain, Beta{seen.posterior} "
-            f"(uniform prior) in probabilities."
+            f"{name} measured as {seen.successes:,} of {seen.trials:,}: uncertain, "
+            f"Beta({seen.posterior[0]:,}, {seen.posterior[1]:,}) (uniform prior) in probabilities."
             for name, seen in zip(self.conversions, self.observed, strict=True)
             if seen is not None
         ]
