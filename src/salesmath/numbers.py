@@ -33,8 +33,11 @@ raises :class:`~salesmath.errors.LimitError` past a limit:
   decimal exponent within ±``MAX_EXPONENT`` (30);
 - an amount or count is at most ``MAX_AMOUNT`` (10**18);
 - a rate is at least ``MIN_RATE`` (10**-12, one in a trillion);
-- an exact number's numerator and denominator have at most ``MAX_BITS``
-  (256) bits.
+- an exact number given as a ``Fraction`` has a numerator and denominator
+  of at most ``MAX_BITS`` (65,536) bits.  (Text and floats are bounded by
+  their length and exponent already.  Results add up many exact fractions,
+  so the bound is generous; a result's number past ``JSON_EXACT_BITS``
+  (4,096 bits, about 1,200 digits) is written to JSON as a float.)
 
 Annotated types carry these rules into pydantic models and their JSON
 schema: ``Rate``, ``Amount``, ``PositiveAmount``, ``Count``, ``Share``.  In
@@ -71,6 +74,7 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_BITS",
     "MAX_EXPONENT",
+    "JSON_EXACT_BITS",
     "MAX_ITEMS",
     "MAX_NAME",
     "MAX_TEXT",
@@ -107,8 +111,10 @@ MAX_AMOUNT: Final = 10**18
 """The largest amount or count salesmath accepts."""
 MIN_RATE: Final = Fraction(1, 10**12)
 """The smallest conversion rate salesmath accepts: one in a trillion."""
-MAX_BITS: Final = 256
-"""The most bits an exact number's numerator or denominator may have."""
+MAX_BITS: Final = 65_536
+"""The most bits the numerator or denominator of a ``Fraction`` given to salesmath may have."""
+JSON_EXACT_BITS: Final = 4096
+"""Past this many bits (numerator or denominator), a number is written to JSON as a float."""
 MAX_ITEMS: Final = 10_000_000
 """The most items a list argument may have."""
 MAX_NAME: Final = 200
@@ -163,7 +169,7 @@ def _real(value: object, *, what: str) -> Fraction | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        if value.bit_length() > MAX_BITS:
+        if value.bit_length() > 256:  # far past MAX_AMOUNT: refuse before any work
             raise LimitError(
                 f"{what} must be at most {MAX_AMOUNT:,} (salesmath's limit), "
                 f"got a number of {value.bit_length()} bits"
@@ -783,14 +789,22 @@ def to_json_number(value: int | Fraction) -> int | float | str:
     An integer stays an integer; a fraction whose shortest float reading is
     exact becomes that float; any other fraction becomes a ``"p/q"`` string.
 
+    A fraction of more than ``JSON_EXACT_BITS`` bits (the exact sum of
+    thousands of reps' fractional amounts can be one) is written as its
+    nearest float, so that JSON stays readable and writable.
+
     Examples
     --------
     >>> to_json_number(Fraction(3, 5)), to_json_number(Fraction(1, 3)), to_json_number(750)
     (0.6, '1/3', 750)
+    >>> to_json_number(Fraction(1, 3**3000) + 1)
+    1.0
     """
     if isinstance(value, int) or value.denominator == 1:
         return int(value)
     as_float = float(value)
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > JSON_EXACT_BITS:
+        return as_float
     if math.isfinite(as_float) and Fraction(repr(as_float)) == value:
         return as_float
     return f"{value.numerator}/{value.denominator}"
