@@ -122,6 +122,14 @@ def test_an_empty_frame() -> None:
         History.from_frame(frame().head(0), **BASE)
 
 
+def test_an_empty_frame_with_text_dates_says_it_is_empty() -> None:
+    # it said "created column 'created' has 0 values that are not dates", as a CSV read
+    # without date parsing holds its dates as text
+    empty = frame(created=["2026-01-02", "2026-01-02", "2026-01-03", "2026-01-03"]).head(0)
+    with pytest.raises(InvalidInputError, match="the records are empty"):
+        History.from_frame(empty, **BASE, created="created")
+
+
 def test_no_closed_deals_rates_say_so_and_funnel_refuses() -> None:
     history = History.from_frame(frame(status=["Open"] * 4), **BASE)
     rates = history.rates()

@@ -231,7 +231,7 @@ def _read_records(
         kind = kinds[column]
         if kind == "text":
             nonblank, dates = probes[column]
-            if dates == nonblank and nonblank > 0:
+            if dates == nonblank:  # every value given is a date (an empty frame has none)
                 dated_kind[column] = "text-date"
                 continue
             if keyword in ("created", "closed") or dates:
