@@ -665,3 +665,91 @@ def test_capacity_of_a_team_whose_exact_gains_need_hundreds_of_digits():
     document = json.loads(report.model_dump_json(), parse_constant=_refuse)
     assert all(r["gain"] for r in document["recommendations"])
     assert "nan" not in str(report)
+
+
+# -- fuzz: the year's plan, batch plans and the command ---------------------------------------
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(target=anything, start=anything, seasonality=anything, months=anything, over=anything)
+def test_fuzz_annual_plan(target, start, seasonality, months, over):
+    def call():
+        plan = sm.annual_plan(
+            target,
+            start=start,
+            headcount=8,
+            productivity=31_250,
+            ramp=[0, 0.5, 1],
+            months=months,
+            seasonality=seasonality,
+            over_assignment=over,
+        )
+        json.loads(plan.model_dump_json(), parse_constant=_refuse)
+        assert "nan" not in str(plan)
+
+    _expected(call)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(total=anything, weights=anything, method=anything, unit=anything, rate=anything)
+def test_fuzz_cascade_and_growth(total, weights, method, unit, rate):
+    _expected(lambda: sm.cascade(total, weights, method=method, unit=unit))
+    _expected(lambda: sm.growth_rate(total, rate))
+    _expected(lambda: sm.growth_target(total, rate))
+    _expected(lambda: sm.KeyResult(name="leads", baseline=total, target=rate, actual=unit))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(quota=anything, rates=anything, deal_size=anything)
+def test_fuzz_batch_plans(quota, rates, deal_size):
+    import numpy as np
+
+    _expected(lambda: sm.plan_batch(quota, stages=["a", "b"], rates=rates, deal_size=deal_size))
+    _expected(lambda: worked().plan(np.asarray(quota if isinstance(quota, list) else [0])))
+
+
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    deadline=None,
+)
+@given(
+    argv=st.lists(
+        st.sampled_from(
+            [
+                "plan",
+                "compare",
+                "capacity",
+                "hire",
+                "fit",
+                "year",
+                "--json",
+                "--quota",
+                "--pace",
+                "--rates",
+                "1/0",
+                "-1",
+                "1e999999999",
+                "examples/quarter.toml",
+                "nan",
+                "90%",
+                "",
+            ]
+        ),
+        max_size=6,
+    )
+)
+def test_fuzz_the_command_never_shows_a_traceback(argv, monkeypatch, capsys):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    start = time.perf_counter()
+    try:
+        status = main(argv)
+    except SystemExit as exit_:  # argparse: usage mistakes and --help
+        status = exit_.code
+    assert time.perf_counter() - start < 5.0
+    _, err = capsys.readouterr()
+    assert status in (0, 1, 2), err
+    assert "Traceback" not in err
+    assert "internal error" not in err
