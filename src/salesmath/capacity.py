@@ -125,8 +125,17 @@ class Shortfall(BaseModel):
 class RepCapacity(BaseModel):
     """A rep below the model on at least one factor, and what closing the gaps is worth.
 
-    One entry of :attr:`CapacityReport.underutilized`; see :class:`Shortfall`
-    for an example.
+    One entry of :attr:`CapacityReport.underutilized`.
+
+    Examples
+    --------
+    >>> import salesmath as sm
+    >>> model = sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    >>> team = sm.Team(stages=["demos", "won"], reps=[
+    ...     sm.RepStats(rep="bo", counts={"demos": 12, "won": 3}, bookings=24_000)])
+    >>> rep = assess_capacity(team, model).underutilized[0]
+    >>> rep.rep, [s.factor for s in rep.shortfalls], rep.gain
+    ('bo', ['demos_to_won', 'deal_size'], Fraction(16000, 1))
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

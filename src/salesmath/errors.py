@@ -45,6 +45,15 @@ class SalesmathError(Exception):
 
     Two errors are equal when they are of the same type with the same
     arguments, so an error compares equal to its pickled copy.
+
+    Examples
+    --------
+    >>> import salesmath as sm
+    >>> try:
+    ...     sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=1).plan(-5)
+    ... except SalesmathError as exc:
+    ...     print(type(exc).__name__, exc)
+    InvalidInputError quota must be a finite number >= 0, got -5
     """
 
     def __eq__(self, other: object) -> bool:
@@ -64,6 +73,15 @@ class InvalidInputError(SalesmathError, ValueError):
 
     The message names the argument, the rule, the value and, where there is
     one, the fix.
+
+    Examples
+    --------
+    >>> from salesmath import parse_rate
+    >>> try:
+    ...     parse_rate("160%", what="close rate")
+    ... except ValueError as exc:  # an InvalidInputError is a ValueError
+    ...     print(exc)
+    close rate must be in (0, 1], got '160%' — write 60% as 0.6 or "60%"
     """
 
 
@@ -73,11 +91,28 @@ class LimitError(InvalidInputError):
     The limits (see ``salesmath.numbers``) bound the work any input can ask
     for, so that one crafted value cannot stall or exhaust a process that
     embeds salesmath.
+
+    Examples
+    --------
+    >>> from salesmath import parse_amount
+    >>> parse_amount("1e999999999", what="quota")
+    Traceback (most recent call last):
+    ...
+    salesmath.errors.LimitError: quota must be within 1e±30, got '1e999999999' (salesmath's limit on the size of a number)
     """
 
 
 class ConfigError(InvalidInputError):
-    """A configuration file that cannot be read or has a bad value."""
+    """A configuration file that cannot be read or has a bad value.
+
+    Examples
+    --------
+    >>> from salesmath.io import read_config
+    >>> read_config("no-such-plan.toml", allowed=["quota"])
+    Traceback (most recent call last):
+    ...
+    salesmath.errors.ConfigError: config file 'no-such-plan.toml' does not exist
+    """
 
 
 class DataWarning(SalesmathError, UserWarning):  # noqa: N818 - a warning, named as one
@@ -87,6 +122,15 @@ class DataWarning(SalesmathError, UserWarning):  # noqa: N818 - a warning, named
     stage dated before they were created, won deals without an amount, reps
     missing from the roster.  It is a ``UserWarning``, so the usual filters
     apply (``warnings.simplefilter("error", DataWarning)`` makes them errors).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("2 records have no rep (ids 7, 9)", DataWarning)
+    >>> caught[0].category.__name__, issubclass(caught[0].category, UserWarning)
+    ('DataWarning', True)
     """
 
 

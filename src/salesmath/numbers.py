@@ -44,6 +44,21 @@ schema: ``Rate``, ``Amount``, ``PositiveAmount``, ``Count``, ``Share``.  In
 JSON a value is written as a number when that number reads back exactly, and
 otherwise as an exact ``"p/q"`` string (``"1/3"``), which every salesmath input
 accepts, so models round-trip without loss.
+
+An app's own pydantic model can read values the way salesmath does:
+
+>>> from pydantic import BaseModel
+>>> class Target(BaseModel):
+...     close_rate: Rate
+...     quota: Amount
+...     deal_size: PositiveAmount
+...     share: Share
+...     deals: Count
+>>> target = Target(close_rate="1 in 3", quota="250,000", deal_size=84_000, share="25%", deals=3)
+>>> target.close_rate, target.quota, target.share
+(Fraction(1, 3), Fraction(250000, 1), Fraction(1, 4))
+>>> target.model_dump_json()
+'{"close_rate":"1/3","quota":250000,"deal_size":84000,"share":0.25,"deals":3}'
 """
 
 from __future__ import annotations
