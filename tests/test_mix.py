@@ -609,3 +609,68 @@ def test_an_unknown_product_is_named_and_no_split_has_nothing_to_plot():
         split["Q"]
     with pytest.raises(InvalidInputError, match="nothing to plot: the bottom reps won no deal"):
         split.plot()
+
+
+# -- the enterprise example's deal records -----------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def load_script(path: Path, name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_enterprise_deals_are_what_the_seeded_script_writes(tmp_path):
+    module = load_script(EXAMPLES / "make_enterprise_deals.py", "make_enterprise_deals")
+    module.main(tmp_path / "enterprise_deals.csv")
+    committed = (EXAMPLES / "enterprise_deals.csv").read_bytes()
+    assert (tmp_path / "enterprise_deals.csv").read_bytes() == committed
+
+
+def test_the_enterprise_deals_add_up_to_the_team_totals_exactly():
+    import csv
+
+    with (EXAMPLES / "enterprise_team.csv").open(newline="") as handle:
+        team = {
+            row["rep"]: (int(row["won"]), int(row["bookings"])) for row in csv.DictReader(handle)
+        }
+    with (EXAMPLES / "enterprise_deals.csv").open(newline="") as handle:
+        deals = list(csv.DictReader(handle))
+    totals: dict[str, tuple[int, int]] = {}
+    for deal in deals:
+        assert deal["status"] == "won"
+        assert int(deal["amount"]) > 0
+        count, amount = totals.get(deal["rep"], (0, 0))
+        totals[deal["rep"]] = (count + 1, amount + int(deal["amount"]))
+    assert totals == team
+    assert len({deal["deal_id"] for deal in deals}) == len(deals)
+
+
+def test_the_enterprise_deal_size_gap_is_mostly_product_mix():
+    team = sm.Team.from_csv(
+        EXAMPLES / "enterprise_team.csv", stages=["activities", "discos", "demos", "won"]
+    )
+    deals = History.from_csv(
+        EXAMPLES / "enterprise_deals.csv",
+        stages=["deals", "won"],
+        outcome="status",
+        won="won",
+        lost="lost",
+        id="deal_id",
+        rep="rep",
+        amount="amount",
+        attributes=["product"],
+    )
+    comparison = sm.compare_thirds(team, history=deals)
+    split = comparison.deal_size_mix
+    # the team's own deal sizes: 7,360,000 / 46 and 1,750,000 / 25
+    assert (split.top_deal_size, split.bottom_deal_size) == (160_000, 70_000)
+    assert split.mix + split.price == split.gap == 90_000
+    assert split.mix_share > Fraction(4, 5)
