@@ -674,3 +674,87 @@ def test_the_enterprise_deal_size_gap_is_mostly_product_mix():
     assert (split.top_deal_size, split.bottom_deal_size) == (160_000, 70_000)
     assert split.mix + split.price == split.gap == 90_000
     assert split.mix_share > Fraction(4, 5)
+
+
+# -- the CRM example's deals with a known mix effect and a known price effect --------------
+
+CRM = EXAMPLES / "crm"
+
+
+def float_parts(shares_top, values_top, shares_bottom, values_bottom):
+    """The symmetric split of docs/mix.md, in floats: (mix, price)."""
+    s_t, v_t, s_b, v_b = map(np.asarray, (shares_top, values_top, shares_bottom, values_bottom))
+    c = (s_t @ v_t + s_b @ v_b) / 2
+    return float((s_t - s_b) @ ((v_t + v_b) / 2 - c)), float((v_t - v_b) @ ((s_t + s_b) / 2))
+
+
+def drawn_parts(rows, offices, products):
+    """(mix, price) of the drawn deals of two offices, from the raw rows."""
+    groups = []
+    for office in offices:
+        amounts = {
+            p: [r["amount"] for r in rows if r["office"] == office and r["product"] == p]
+            for p in products
+        }
+        n = sum(len(a) for a in amounts.values())
+        groups += [[len(amounts[p]) / n for p in products], [np.mean(amounts[p]) for p in products]]
+    return float_parts(*groups)
+
+
+def test_the_crm_mix_effects_recover_the_known_mix_and_price_parts_within_sampling_error():
+    generator = load_script(CRM / "generate.py", "crm_generate")
+    truth = json.loads((CRM / "truth.json").read_text())["mix_effects"]
+    expected = truth["expected"]
+    top, bottom = expected["top"], expected["bottom"]
+    products = list(truth["products"])
+    # the true parts: the split of the expected shares and values (lognormal mean exp(s^2/2))
+    spread = math.exp(truth["sigma"] ** 2 / 2)
+
+    def values(office):
+        return [truth["products"][p] * truth["office_price"][office] * spread for p in products]
+
+    true_mix, true_price = float_parts(
+        truth["office_mix"][top], values(top), truth["office_mix"][bottom], values(bottom)
+    )
+    assert true_mix == pytest.approx(expected["mix"], rel=1e-12)
+    assert true_price == pytest.approx(expected["price"], rel=1e-12)
+    # the standard error of each part: the spread of the parts over 200 other seeds of the
+    # same generator (the per-rep deal counts, products and prices all drawn again)
+    team = generator._team(np.random.default_rng(generator.SEED))
+    replicates = np.array(
+        [
+            drawn_parts(generator.mix_effects(team, seed), (top, bottom), products)
+            for seed in range(1, 201)
+        ]
+    )
+    se_mix, se_price = replicates.std(axis=0, ddof=1)
+    assert true_mix > 3 * se_mix  # each effect is far beyond its sampling error: the test has power
+    assert true_price > 3 * se_price
+    # the shipped file, read and split by salesmath
+    history = History.from_csv(
+        CRM / "mix_effects.csv",
+        stages=["deals", "won"],
+        outcome="status",
+        won="Closed Won",
+        lost="Closed Lost",
+        id="opportunity_id",
+        rep="rep",
+        amount="amount",
+        closed="closed",
+        attributes=["manager", "office", "product"],
+    )
+    offices = history.team(segment="office")
+    split = deal_size_mix(
+        history,
+        [rep.rep for rep in offices.select(segment=top).reps],
+        [rep.rep for rep in offices.select(segment=bottom).reps],
+    )
+    k = 3  # a 3-standard-error band: a draw falls outside it about 0.3% of the time
+    assert abs(float(split.mix) - true_mix) < k * se_mix
+    assert abs(float(split.price) - true_price) < k * se_price
+    assert split.mix + split.price == split.gap
+    # and it is the file the generator writes from its seed
+    rows = generator.mix_effects(team)
+    assert (float(split.mix), float(split.price)) == pytest.approx(
+        drawn_parts(rows, (top, bottom), products), rel=1e-9
+    )

@@ -15,7 +15,12 @@ Run ``python examples/crm/generate.py`` to write, next to this script:
 - ``events.csv``: one row per stage change (``discovery``, ``demo``,
   ``proposal``, ``won`` or ``lost``, with its date);
 - ``roster.csv``: every rep, with manager, office, role and annual quota;
-- ``truth.json``: the generator's true rates, per rep and pooled.
+- ``mix_effects.csv``: a second, separate set of won deals by the same reps
+  (seeded with ``MIX_SEED``, drawn after and apart from the rest, so the
+  other files do not depend on it), made with a known product-mix effect
+  and a known price effect per office (below);
+- ``truth.json``: the generator's true rates, per rep and pooled, and under
+  ``"mix_effects"`` the true mix and price parts of ``mix_effects.csv``.
 
 The pooled true rate of a conversion is the share of the opportunities that
 reach its upper stage expected to go on, given each rep's volume and rates:
@@ -23,6 +28,22 @@ reach its upper stage expected to go on, given each rep's volume and rates:
 opportunity reaches the upper stage).  A rate measured from the export
 estimates it; the open deals, left out, do not bias it, because how long a
 deal waits says nothing about how it ends.
+
+The export itself gives every rep the same chances of each product
+(``PRODUCT_MIX``), so any mix difference between reps in it is luck.
+``mix_effects.csv`` is where the mix and the price are known: each office
+sells its own product mix (``OFFICE_MIX``: Boston a rich one, Austin mostly
+Core) and realises its own share of list price (``OFFICE_PRICE``: Austin
+discounts 10%).  Each selling rep wins between 120 and 199 deals over the
+year (uniform), each a product drawn with the rep's office mix, worth
+``list price x office price x lognormal(0, MIX_SIGMA)`` rounded to 10.  So
+comparing Boston's reps with Austin's, the expected share of product p is
+``OFFICE_MIX[office][p]`` and the expected average value
+``PRODUCTS[p] * OFFICE_PRICE[office] * exp(MIX_SIGMA**2 / 2)``; the
+symmetric (Shapley) split of those expectations (the one
+``salesmath.mix.deal_size_mix`` makes, see docs/mix.md) gives the true mix
+part and price part, written to ``truth.json`` (``mix_effects.expected``).
+An estimate from the drawn deals differs from them by sampling error only.
 
 Only numpy and the standard library are needed.
 """
@@ -73,6 +94,17 @@ REPS = [
     "Taylor Okafor",
 ]
 NEW_HIRES = {"Sage Dubois", "Taylor Okafor"}
+# mix_effects.csv: a known product mix and a known price realisation per office
+MIX_SEED = 20260701
+OFFICE_MIX = {
+    "Boston": [0.40, 0.35, 0.25],
+    "Denver": [0.55, 0.33, 0.12],
+    "Austin": [0.70, 0.25, 0.05],
+}
+OFFICE_PRICE = {"Boston": 1.00, "Denver": 0.97, "Austin": 0.90}
+MIX_SIGMA = 0.25
+MIX_WON = (120, 200)  # won deals per selling rep: uniform integers, the upper bound excluded
+MIX_GROUPS = ("Boston", "Austin")  # the comparison with known parts: top, bottom
 
 HERE = Path(__file__).resolve().parent
 
@@ -197,8 +229,98 @@ def generate(seed: int = SEED) -> dict[str, list[dict[str, object]]]:
         "conversions": [f"{a}_to_{b}" for a, b in itertools.pairwise(STAGES)],
         "pooled": pooled_truth(team),
         "reps": {str(rep["rep"]): rep["rates"] for rep in team if rep["volume"]},
+        "mix_effects": mix_effects_truth(),
     }
-    return {"opportunities": opportunities, "events": events, "roster": roster, "truth": [truth]}
+    return {
+        "opportunities": opportunities,
+        "events": events,
+        "roster": roster,
+        "mix_effects": mix_effects(team),
+        "truth": [truth],
+    }
+
+
+def split_expected(
+    top: tuple[list[float], list[float]], bottom: tuple[list[float], list[float]]
+) -> dict[str, float]:
+    """The symmetric (Shapley) split of two groups' (shares, average values) by product.
+
+    The same formula as ``salesmath.mix.split_mix`` (docs/mix.md, "The method"),
+    in floats: mix_p = (s_top - s_bottom) * ((v_top + v_bottom) / 2 - c),
+    price_p = (v_top - v_bottom) * (s_top + s_bottom) / 2, c the mean of the two
+    deal sizes.
+    """
+    (s_top, v_top), (s_bottom, v_bottom) = top, bottom
+    d_top = sum(s * v for s, v in zip(s_top, v_top, strict=True))
+    d_bottom = sum(s * v for s, v in zip(s_bottom, v_bottom, strict=True))
+    c = (d_top + d_bottom) / 2
+    mix = price = 0.0
+    for st, sb, vt, vb in zip(s_top, s_bottom, v_top, v_bottom, strict=True):
+        mix += (st - sb) * ((vt + vb) / 2 - c)
+        price += (vt - vb) * (st + sb) / 2
+    return {
+        "top_deal_size": d_top,
+        "bottom_deal_size": d_bottom,
+        "gap": d_top - d_bottom,
+        "mix": mix,
+        "price": price,
+    }
+
+
+def mix_effects_truth() -> dict[str, object]:
+    """What mix_effects.csv is drawn from, and the true split of its two groups."""
+    spread = float(np.exp(MIX_SIGMA**2 / 2))  # the mean of lognormal(0, sigma)
+
+    def expected(office: str) -> tuple[list[float], list[float]]:
+        values = [price * OFFICE_PRICE[office] * spread for price in PRODUCTS.values()]
+        return OFFICE_MIX[office], values
+
+    top, bottom = MIX_GROUPS
+    return {
+        "file": "mix_effects.csv",
+        "seed": MIX_SEED,
+        "products": PRODUCTS,
+        "office_mix": OFFICE_MIX,
+        "office_price": OFFICE_PRICE,
+        "sigma": MIX_SIGMA,
+        "won_per_rep": list(MIX_WON),
+        "expected": {
+            "top": top,
+            "bottom": bottom,
+            **split_expected(expected(top), expected(bottom)),
+        },
+    }
+
+
+def mix_effects(team: list[dict[str, object]], seed: int = MIX_SEED) -> list[dict[str, object]]:
+    """The won deals of mix_effects.csv, drawn with each office's mix and price."""
+    rng = np.random.default_rng(seed)
+    span = (AS_OF - START).days
+    rows: list[dict[str, object]] = []
+    for rep in team:
+        if not rep["volume"]:
+            continue
+        office = str(rep["office"])
+        won = int(rng.integers(*MIX_WON))
+        products = rng.choice(len(PRODUCTS), size=won, p=OFFICE_MIX[office])
+        spread = rng.lognormal(0.0, MIX_SIGMA, size=won)
+        days = rng.integers(0, span + 1, size=won)
+        prices = list(PRODUCTS.values())
+        for product, factor, day in zip(products, spread, days, strict=True):
+            amount = prices[int(product)] * OFFICE_PRICE[office] * float(factor)
+            rows.append(
+                {
+                    "opportunity_id": f"MIX-{len(rows) + 1:05d}",
+                    "rep": rep["rep"],
+                    "manager": rep["manager"],
+                    "office": office,
+                    "product": list(PRODUCTS)[int(product)],
+                    "closed": (START + timedelta(days=int(day))).isoformat(),
+                    "status": "Closed Won",
+                    "amount": int(round(amount, -1)),
+                }
+            )
+    return rows
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> None:
@@ -214,6 +336,7 @@ def main(out: Path = HERE) -> None:
     _write(out / "opportunities.csv", data["opportunities"])
     _write(out / "events.csv", data["events"])
     _write(out / "roster.csv", data["roster"])
+    _write(out / "mix_effects.csv", data["mix_effects"])
     (out / "truth.json").write_text(json.dumps(data["truth"][0], indent=2) + "\n", encoding="utf-8")
 
 
