@@ -1,5 +1,7 @@
 """Generate the example CRM export: opportunities, a stage-event log, a roster.
 
+And, apart from the export, a set of won deals with known mix and price effects.
+
 A seeded, made-up B2B sales team of 20 reps (two hired too recently to own a
 deal yet) in three offices under four managers, selling three products over
 a year, creating more pipeline as the year goes on.  Each opportunity starts in discovery and moves to demo, proposal and
