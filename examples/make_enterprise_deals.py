@@ -3,7 +3,7 @@
 ``enterprise_team.csv`` has only each rep's totals (won deals and bookings).
 This seeded script makes one record per won deal for the same 12 reps, so
 that the deal-size gap between the thirds can be split into product mix and
-price (``docs/thirds.md``, "Deal size: mix or price").  Each rep's deals add
+price (``docs/thirds.md``, "Deal size: product mix or price?").  Each rep's deals add
 up exactly to the rep's row in ``enterprise_team.csv``: as many deals as its
 ``won`` column, amounts summing to its ``bookings``.
 
