@@ -84,6 +84,22 @@ class ConversionRates(TabularModel):
     interval is the equal-tailed Jeffreys interval, the quantiles of
     ``Beta(converted + 1/2, decided - converted + 1/2)`` (0 and 1 at the
     ends when nothing or everything converted).
+
+    Examples
+    --------
+    >>> from salesmath import History
+    >>> history = History.from_records([
+    ...     {"status": "won", "amount": 900, "created": "2026-01-02", "closed": "2026-02-01"},
+    ...     {"status": "lost", "amount": 500, "created": "2026-01-05", "closed": "2026-01-30"},
+    ...     {"status": "open", "amount": 700, "created": "2026-01-20", "closed": None},
+    ... ], stages=["opps", "won"], outcome="status", won="won", lost="lost",
+    ...    amount="amount", created="created", closed="closed")
+    >>> rates = history.rates()
+    >>> rates
+    ConversionRates(conversions=1, rows=1)
+    >>> row = rates.rows[0]
+    >>> row.converted, row.decided, row.open, row.rate
+    (1, 2, 1, Fraction(1, 2))
     """
 
     stages: tuple[str, ...]
@@ -205,6 +221,21 @@ class CycleDays(TabularModel):
 
     Made by :meth:`History.cycle_days <salesmath.History.cycle_days>`.  A
     quartile is None when too few deals have closed to reach it.
+
+    Examples
+    --------
+    >>> from salesmath import History
+    >>> history = History.from_records([
+    ...     {"status": "won", "amount": 900, "created": "2026-01-02", "closed": "2026-02-01"},
+    ...     {"status": "lost", "amount": 500, "created": "2026-01-05", "closed": "2026-01-30"},
+    ...     {"status": "open", "amount": 700, "created": "2026-01-20", "closed": None},
+    ... ], stages=["opps", "won"], outcome="status", won="won", lost="lost",
+    ...    amount="amount", created="created", closed="closed")
+    >>> days = history.cycle_days()
+    >>> days
+    CycleDays(as_of=2026-02-01, rows=1)
+    >>> days.rows[0].median
+    30
     """
 
     by: str | None = None
@@ -310,6 +341,22 @@ class Pipeline(TabularModel):
     """Pipeline created per period, and each cohort's outcome so far.
 
     Made by :meth:`History.pipeline <salesmath.History.pipeline>`.
+
+    Examples
+    --------
+    >>> from salesmath import History
+    >>> history = History.from_records([
+    ...     {"status": "won", "amount": 900, "created": "2026-01-02", "closed": "2026-02-01"},
+    ...     {"status": "lost", "amount": 500, "created": "2026-01-05", "closed": "2026-01-30"},
+    ...     {"status": "open", "amount": 700, "created": "2026-01-20", "closed": None},
+    ... ], stages=["opps", "won"], outcome="status", won="won", lost="lost",
+    ...    amount="amount", created="created", closed="closed")
+    >>> pipeline = history.pipeline("M")
+    >>> pipeline
+    Pipeline(freq='M', rows=1)
+    >>> row = pipeline.rows[0]
+    >>> row.period, row.created, row.won, row.lost, row.open
+    ('2026-01', 3, 1, 1, 1)
     """
 
     freq: Literal["W", "M", "Q"]
