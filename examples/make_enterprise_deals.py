@@ -97,6 +97,7 @@ def main(out: Path = HERE / "enterprise_deals.csv") -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    print(f"wrote {len(rows)} won deals of {len({row['rep'] for row in rows})} reps to {out.name}")
 
 
 if __name__ == "__main__":
