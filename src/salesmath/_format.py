@@ -40,6 +40,7 @@ __all__ = [
     "format_rate",
     "format_signed",
     "format_times",
+    "join_and",
 ]
 
 NONE: Final = "—"
@@ -295,3 +296,16 @@ def format_cell(value: object) -> str:
             return NONE
         return f"{value:,.4g}"
     return str(value)
+
+
+def join_and(clauses: list[str]) -> str:
+    """Join clauses as people do: "a", "a and b", "a, b and c".
+
+    Examples
+    --------
+    >>> join_and(["deal size"]), join_and(["a", "b"]), join_and(["a", "b", "c"])
+    ('deal size', 'a and b', 'a, b and c')
+    """
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"

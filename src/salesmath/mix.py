@@ -76,11 +76,11 @@ from pydantic import (
     computed_field,
 )
 
-from salesmath._format import format_amount, format_cell, format_percent
+from salesmath._format import NONE, format_amount, format_cell, format_percent, join_and
 from salesmath._history_frame import PREFIX, money
 from salesmath._history_read import _N, _REP, _ST, LOST, WON
 from salesmath._table import Column, Table, TabularModel
-from salesmath.errors import InvalidInputError, UnknownRepError
+from salesmath.errors import InvalidInputError, UnknownNameError, UnknownRepError
 from salesmath.numbers import Amount, Share, parse_amount, parse_name, parse_names, to_json_number
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ class DealSizeMix(TabularModel):
         """The part of the gap from selling a different mix of products; None without a gap."""
         if self.gap is None:
             return None
-        return sum((row.mix or Fraction(0) for row in self.rows), Fraction(0))
+        return _part(self.rows, "mix")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -244,21 +244,19 @@ class DealSizeMix(TabularModel):
         """The part of the gap from different values on the same product; None without a gap."""
         if self.gap is None:
             return None
-        return sum((row.price or Fraction(0) for row in self.rows), Fraction(0))
+        return _part(self.rows, "price")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def mix_share(self) -> SignedAmount | None:
         """``mix / gap``: with :attr:`price_share` it adds up to 1; None when there is no gap."""
-        gap, mix = self.gap, self.mix
-        return None if gap is None or gap == 0 or mix is None else mix / gap
+        return _share(self.mix, self.gap)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def price_share(self) -> SignedAmount | None:
         """``price / gap``; None when there is no gap."""
-        gap, price = self.gap, self.price
-        return None if gap is None or gap == 0 or price is None else price / gap
+        return _share(self.price, self.gap)
 
     @property
     def reason(self) -> str | None:
@@ -282,12 +280,7 @@ class DealSizeMix(TabularModel):
         UnknownNameError
             If no deal in either group has that value.
         """
-        for row in self.rows:
-            if row.value == value:
-                return row
-        from salesmath.errors import UnknownNameError
-
-        raise UnknownNameError(value, [row.value for row in self.rows], self.by)
+        return _row(self.rows, value, self.by)
 
     # -- words -----------------------------------------------------------------
 
@@ -317,7 +310,7 @@ class DealSizeMix(TabularModel):
             None
             if share_of_gap is None
             else f"Deal size {'offsets' if share_of_gap < 0 else 'explains'} "
-            f"{_percent(share_of_gap)} of the gap"
+            f"{format_percent(share_of_gap)} of the gap"
         )
         if mix is None or price is None:
             why = f"the deal records cannot split it into mix and price: {self.reason}."
@@ -419,7 +412,7 @@ class DealSizeMix(TabularModel):
         ]
         if not parts:
             return f"no single {self.by} stands out"
-        return f"the won deals of {_the(bottom)} are {_and(parts)}"
+        return f"the won deals of {_the(bottom)} are {join_and(parts)}"
 
     def _price_gaps(self) -> list[tuple[MixRow, Fraction]]:
         """Products both groups sold, with top average ÷ bottom average − 1."""
@@ -664,7 +657,7 @@ class WinRateMix(TabularModel):
         """The part of the gap from a different mix of `by` values; None without a gap."""
         if self.gap is None:
             return None
-        return sum((row.mix or Fraction(0) for row in self.rows), Fraction(0))
+        return _part(self.rows, "mix")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -672,21 +665,19 @@ class WinRateMix(TabularModel):
         """The part of the gap from different win rates within each value; None without a gap."""
         if self.gap is None:
             return None
-        return sum((row.price or Fraction(0) for row in self.rows), Fraction(0))
+        return _part(self.rows, "price")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def mix_share(self) -> SignedAmount | None:
         """``mix / gap``: with :attr:`rate_share` it adds up to 1; None when there is no gap."""
-        gap, mix = self.gap, self.mix
-        return None if gap is None or gap == 0 or mix is None else mix / gap
+        return _share(self.mix, self.gap)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def rate_share(self) -> SignedAmount | None:
         """``rate / gap``; None when there is no gap."""
-        gap, rate = self.gap, self.rate
-        return None if gap is None or gap == 0 or rate is None else rate / gap
+        return _share(self.rate, self.gap)
 
     @property
     def reason(self) -> str | None:
@@ -706,12 +697,7 @@ class WinRateMix(TabularModel):
 
     def __getitem__(self, value: str | None) -> MixRow:
         """Return the row of one `by` value (an ``UnknownNameError`` if there is none)."""
-        for row in self.rows:
-            if row.value == value:
-                return row
-        from salesmath.errors import UnknownNameError
-
-        raise UnknownNameError(value, [row.value for row in self.rows], self.by)
+        return _row(self.rows, value, self.by)
 
     def sentence(self, share_of_gap: float | Fraction | None = None) -> str:
         """Say in one sentence how much of a larger gap the win rate explains, and its split.
@@ -726,7 +712,7 @@ class WinRateMix(TabularModel):
             None
             if share_of_gap is None
             else f"The win rate {'offsets' if share_of_gap < 0 else 'explains'} "
-            f"{_percent(share_of_gap)} of the gap"
+            f"{format_percent(share_of_gap)} of the gap"
         )
         if mix is None or rate is None:
             why = f"the records cannot split it into mix and rate: {self.reason}."
@@ -770,7 +756,7 @@ class WinRateMix(TabularModel):
             for i, r in enumerate(drivers)
         ]
         if parts:
-            text += f" Mix: the decided records of {_the(bottom)} are {_and(parts)}."
+            text += f" Mix: the decided records of {_the(bottom)} are {join_and(parts)}."
         return text + "".join(f" {n}" for n in self.notes)
 
     def table(self) -> Table:
@@ -1269,6 +1255,24 @@ def _rep_totals(
     return per_rep, reps, unvalued
 
 
+def _part(rows: Sequence[MixRow], part: str) -> Fraction:
+    """Add up one part of the split (``"mix"`` or ``"price"``) over the rows."""
+    return sum((getattr(row, part) or Fraction(0) for row in rows), Fraction(0))
+
+
+def _share(part: Fraction | None, gap: Fraction | None) -> Fraction | None:
+    """Return a part's share of the gap; None when there is no gap to share."""
+    return None if gap is None or gap == 0 or part is None else part / gap
+
+
+def _row(rows: Sequence[MixRow], value: str | None, by: str) -> MixRow:
+    """Return the row of one `by` value; an ``UnknownNameError`` names the values there are."""
+    for row in rows:
+        if row.value == value:
+            return row
+    raise UnknownNameError(value, [row.value for row in rows], by)
+
+
 def _mean(totals: Totals, count: int) -> Fraction | None:
     if not count:
         return None
@@ -1279,7 +1283,7 @@ def _mean(totals: Totals, count: int) -> Fraction | None:
 
 
 def _label(value: object) -> str:
-    return "—" if value is None else str(value)
+    return NONE if value is None else str(value)
 
 
 def _cap(text: str) -> str:
@@ -1289,16 +1293,6 @@ def _cap(text: str) -> str:
 def _the(name: str) -> str:
     """Put "the" before a group's name unless it has it: "the top third", "the rest"."""
     return name if name.lower().startswith("the ") else f"the {name}"
-
-
-def _and(clauses: list[str]) -> str:
-    if len(clauses) <= 1:
-        return "".join(clauses)
-    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"
-
-
-def _percent(value: float | Fraction) -> str:
-    return format_percent(Fraction(value) if isinstance(value, float) else value)
 
 
 def _demo() -> History:

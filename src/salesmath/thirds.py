@@ -34,6 +34,7 @@ from salesmath._format import (
     format_percent,
     format_signed,
     format_times,
+    join_and,
 )
 from salesmath._rankstats import (
     SortedColumn,
@@ -368,14 +369,14 @@ class ThirdsComparison(TabularModel):
             + (f" ({split})" if f == "deal_size" and (split := self._mix_clause()) else "")
             for i, f in enumerate(ahead)
         ]
-        text = f"; {_and(clauses)}" if clauses else ""
+        text = f"; {join_and(clauses)}" if clauses else ""
         offsets = []
         for i, f in enumerate(behind):
             who = "the bottom third's" if i == 0 else "its"
             verb = "offset" if f == "deal_size" else "offsets"
             offsets.append(f"{who} {self._better(f)} {verb} {format_percent(named[f])}")
         if offsets:
-            text += f"{', while ' if clauses else '; '}{_and(offsets)}"
+            text += f"{', while ' if clauses else '; '}{join_and(offsets)}"
         return text
 
     def _mix_clause(self) -> str | None:
@@ -409,23 +410,23 @@ class ThirdsComparison(TabularModel):
         ]
         text = ""
         if self.zeroed:
-            zero = _and(
+            zero = join_and(
                 [f"the bottom third's {self._phrase(f).removeprefix('the ')}" for f in self.zeroed]
             )
             verb = "is" if len(self.zeroed) == 1 else "are"
             lever = "the first lever" if len(self.zeroed) == 1 else "the first levers"
             text += f"; {zero} {verb} zero, {lever}" + (
-                f", then {_and(clauses)}" if clauses else ""
+                f", then {join_and(clauses)}" if clauses else ""
             )
         elif clauses:
-            text += f"; the top third is ahead on {_and(clauses)}"
+            text += f"; the top third is ahead on {join_and(clauses)}"
         offsets = []
         for i, f in enumerate(behind):
             who = "the bottom third's" if i == 0 else "its"
             name = self._phrase(f).removeprefix("the ")
             offsets.append(f"{who} {name} is {format_times(1 / ratios[f])} the top third's")
         if offsets:
-            text += f"{', while ' if text else '; '}{_and(offsets)}"
+            text += f"{', while ' if text else '; '}{join_and(offsets)}"
         return text
 
     def _stages(self) -> list[str]:
@@ -511,13 +512,6 @@ class ThirdsComparison(TabularModel):
 
 def _zeroed(value: object) -> str:
     return "zeroed"
-
-
-def _and(clauses: list[str]) -> str:
-    """Join clauses as people do: "a", "a and b", "a, b and c"."""
-    if len(clauses) <= 1:
-        return "".join(clauses)
-    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"
 
 
 def _legend(reps: int) -> tuple[str, ...]:
