@@ -38,6 +38,7 @@ from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_v
 from salesmath._format import RateCell, format_amount, format_exact, format_percent
 from salesmath._stages import check_stage_names, conversion_names
 from salesmath._table import Column, Table, TabularModel
+from salesmath._teamdata import TeamColumns
 from salesmath.errors import (
     InvalidInputError,
     UnknownMetricError,
@@ -462,6 +463,21 @@ class Team(TabularModel):
     @cached_property
     def _by_name(self) -> dict[str, RepStats]:
         return {rep.rep: rep for rep in self.reps}
+
+    @cached_property
+    def _data(self) -> TeamColumns:
+        """The reps as columns (salesmath's calculations read these, not the models)."""
+        reps = self.reps
+        return TeamColumns.of_rows(
+            self.stages,
+            [rep.rep for rep in reps],
+            [list(rep.counts.values()) for rep in reps],
+            [rep.bookings for rep in reps],
+            [rep.quota for rep in reps],
+            [rep.cycle_days for rep in reps],
+            [rep.role for rep in reps],
+            [rep.segment for rep in reps],
+        )
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -1,0 +1,372 @@
+"""A team as columns: one array per stage count and per rep field, exact.
+
+A :class:`~salesmath.Team` keeps its reps as :class:`TeamColumns` (a 2-D
+array of whole counts, exact columns of bookings, quota and cycle days, and
+the names, roles and segments), so that a million reps need a few arrays,
+not a million validated models.  ``RepStats`` models are built only for the
+reps a user asks for (``team["ana"]``, ``team.reps``).
+
+Every number stays exact: a column of amounts is held as whole numbers over
+one common denominator (:class:`ExactColumn`), so sums, comparisons and
+ratios are integer arithmetic.  A column is int64 when no sum of it can
+overflow, and Python integers (an object array) otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from salesmath.errors import LimitError
+
+__all__ = ["INT64_SAFE", "MAX_DENOMINATOR_BITS", "ExactColumn", "TeamColumns", "whole_array"]
+
+INT64_SAFE: Final = 2**62
+"""A column of whole numbers is int64 when its largest magnitude × rows stays below this,
+so no sum of it overflows."""
+
+MAX_DENOMINATOR_BITS: Final = 4096
+"""The most bits a column's common denominator may have (its values' least common
+multiple); past that, exact sums would cost more than any sales figure needs."""
+
+
+def whole_array(values: Sequence[int] | NDArray[Any]) -> NDArray[Any]:
+    """Return whole numbers as an int64 array when no sum of them overflows, else Python ints.
+
+    Examples
+    --------
+    >>> whole_array([3, 4]).dtype, whole_array([2**62, 1]).dtype
+    (dtype('int64'), dtype('O'))
+    """
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        array = values.astype(np.int64, copy=False)
+        if not len(array):
+            return array
+        largest = max(abs(int(array.max())), abs(int(array.min())))
+        if largest * len(array) < INT64_SAFE:
+            return array
+        values = array.tolist()
+    items = list(values.tolist() if isinstance(values, np.ndarray) else values)
+    largest = max((abs(v) for v in items), default=0)
+    if largest * len(items) < INT64_SAFE:
+        return np.array(items, dtype=np.int64)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _common_denominator(denominators: Iterable[int], *, what: str) -> int:
+    """Return the least common multiple of `denominators`, refused past MAX_DENOMINATOR_BITS."""
+    common = 1
+    for d in denominators:
+        common = math.lcm(common, d)
+        if common.bit_length() > MAX_DENOMINATOR_BITS:
+            raise LimitError(
+                f"{what} has too many different fractions to add exactly (their common "
+                f"denominator passes {MAX_DENOMINATOR_BITS} bits); round them, to cents say"
+            )
+    return common
+
+
+@dataclass(frozen=True, eq=False)
+class ExactColumn:
+    """One exact number per rep, or none: ``scaled[i] / denominator``.
+
+    ``scaled`` holds whole numbers (int64, or Python ints in an object array
+    when an int64 sum could overflow), 0 where a rep has no value;
+    ``denominator`` is a Python int >= 1; ``present`` marks the reps that
+    have a value (None: every rep has one).
+
+    Examples
+    --------
+    >>> column = ExactColumn.of([Fraction(1, 2), None, 3])
+    >>> column.scaled.tolist(), column.denominator, column.tolist()
+    ([1, 0, 6], 2, [Fraction(1, 2), None, Fraction(3, 1)])
+    >>> column.sum(), column.count()
+    (Fraction(7, 2), 2)
+    """
+
+    scaled: NDArray[Any]
+    denominator: int = 1
+    present: NDArray[np.bool_] | None = None
+
+    @classmethod
+    def of(cls, values: Sequence[Fraction | int | None], *, what: str = "a column") -> ExactColumn:
+        """Build a column from exact values (None: the rep has none)."""
+        present = None
+        if any(v is None for v in values):
+            present = np.array([v is not None for v in values], dtype=bool)
+        known = [Fraction(v) for v in values if v is not None]
+        common = _common_denominator({v.denominator for v in known}, what=what)
+        scaled = [
+            0 if v is None else v.numerator * (common // Fraction(v).denominator) for v in values
+        ]
+        return cls(whole_array(scaled), common, present)
+
+    @classmethod
+    def from_parts(
+        cls,
+        numerators: NDArray[Any],
+        denominators: NDArray[Any] | int,
+        present: NDArray[np.bool_] | None = None,
+        *,
+        what: str = "a column",
+    ) -> ExactColumn:
+        """Build a column from numerators and denominators (arrays, or one denominator).
+
+        Rows where `present` is False are left out whatever they hold.
+        """
+        if present is not None and present.all():
+            present = None
+        if isinstance(denominators, np.ndarray):
+            dens = denominators if present is None else np.where(present, denominators, 1)
+            unique = np.unique(dens)
+            common = _common_denominator((int(d) for d in unique.tolist()), what=what)
+            if len(unique) == 1:
+                nums = numerators
+            elif numerators.dtype != object and dens.dtype != object and common < 2**62:
+                factor = (common // dens.astype(object)).astype(np.int64)
+                bound = np.abs(numerators.astype(np.float64)) * factor.astype(np.float64)
+                if len(bound) and float(bound.max()) * len(bound) < 2.0**61:
+                    nums = numerators.astype(np.int64) * factor
+                else:
+                    nums = numerators.astype(object) * (common // dens.astype(object))
+            else:
+                nums = numerators.astype(object) * (common // dens.astype(object))
+        else:
+            common, nums = int(denominators), numerators
+        if present is not None:
+            nums = np.where(present, nums, 0)
+            if nums.dtype != object:
+                nums = nums.astype(np.int64, copy=False)
+        return cls(whole_array(nums), common, present)
+
+    @classmethod
+    def missing(cls, rows: int) -> ExactColumn:
+        """Return a column in which no rep has a value."""
+        return cls(np.zeros(rows, dtype=np.int64), 1, np.zeros(rows, dtype=bool))
+
+    def __len__(self) -> int:
+        return len(self.scaled)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every rep has a value."""
+        return self.present is None
+
+    @property
+    def any(self) -> bool:
+        """Whether some rep has a value."""
+        return self.present is None or bool(self.present.any())
+
+    def has(self, i: int) -> bool:
+        """Whether rep `i` has a value."""
+        return self.present is None or bool(self.present[i])
+
+    def value(self, i: int) -> Fraction | None:
+        """Rep `i`'s value, exact; None if it has none."""
+        if not self.has(i):
+            return None
+        return Fraction(int(self.scaled[i]), self.denominator)
+
+    def tolist(self) -> list[Fraction | None]:
+        """Every rep's value, exact (None where a rep has none)."""
+        d = self.denominator
+        scaled = self.scaled.tolist()
+        if self.present is None:
+            return [Fraction(s, d) for s in scaled]
+        return [
+            Fraction(s, d) if p else None
+            for s, p in zip(scaled, self.present.tolist(), strict=True)
+        ]
+
+    def floats(self) -> NDArray[np.float64]:
+        """Every value as a float, NaN where a rep has none (for statistics, never shown)."""
+        if self.scaled.dtype == object:
+            out = np.array([s / self.denominator for s in self.scaled.tolist()], dtype=np.float64)
+        else:
+            out = self.scaled.astype(np.float64) / self.denominator
+        if self.present is not None:
+            out[~self.present] = np.nan
+        return out
+
+    def total(self, idx: NDArray[np.intp] | None = None) -> int:
+        """Return the sum of `scaled` over the reps (or the reps `idx`), exactly."""
+        part = self.scaled if idx is None else self.scaled[idx]
+        if part.dtype == object:
+            return int(sum(part.tolist(), 0))
+        return int(part.sum())
+
+    def sum(self, idx: NDArray[np.intp] | None = None) -> Fraction:
+        """Return the sum of the values (of the reps `idx`), exact; a rep without one adds 0."""
+        return Fraction(self.total(idx), self.denominator)
+
+    def count(self, idx: NDArray[np.intp] | None = None) -> int:
+        """How many reps (of `idx`) have a value."""
+        if self.present is None:
+            return len(self.scaled) if idx is None else len(idx)
+        return int(self.present.sum() if idx is None else self.present[idx].sum())
+
+    def take(self, idx: NDArray[np.intp]) -> ExactColumn:
+        """Return the column of the reps `idx`, in that order."""
+        present = None if self.present is None else self.present[idx]
+        return ExactColumn(self.scaled[idx], self.denominator, present)
+
+    def equals(self, other: ExactColumn) -> bool:
+        """Whether both columns hold the same values for the same reps."""
+        if len(self) != len(other):
+            return False
+        mine = np.ones(len(self), bool) if self.present is None else self.present
+        theirs = np.ones(len(other), bool) if other.present is None else other.present
+        if not np.array_equal(mine, theirs):
+            return False
+        if self.denominator == other.denominator:
+            return bool(np.array_equal(self.scaled, other.scaled))
+        left = self.scaled.astype(object) * other.denominator
+        right = other.scaled.astype(object) * self.denominator
+        return bool(np.array_equal(left, right))
+
+
+@dataclass(frozen=True, eq=False)
+class TeamColumns:
+    """A team's reps as columns, in the team's order.
+
+    ``counts`` is (reps, stages): int64 when no column sum overflows, else
+    Python ints.  ``role`` and ``segment`` hold text or None per rep.
+    ``cache`` keeps what later calls work out from the columns (sorted
+    metrics for :func:`~salesmath.compare_thirds`), since a team never
+    changes.
+    """
+
+    stages: tuple[str, ...]
+    names: tuple[str, ...]
+    counts: NDArray[Any]
+    bookings: ExactColumn
+    quota: ExactColumn
+    cycle_days: ExactColumn
+    role: tuple[str | None, ...]
+    segment: tuple[str | None, ...]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for array in (self.counts, self.bookings.scaled, self.quota.scaled, self.cycle_days.scaled):
+            array.flags.writeable = False  # shared by every team and comparison made from it
+
+    @classmethod
+    def of_rows(
+        cls,
+        stages: tuple[str, ...],
+        names: Sequence[str],
+        counts: Sequence[Sequence[int]],
+        bookings: Sequence[Fraction],
+        quota: Sequence[Fraction | None],
+        cycle_days: Sequence[Fraction | None],
+        role: Sequence[str | None],
+        segment: Sequence[str | None],
+    ) -> TeamColumns:
+        """Build the columns from each rep's values (already read and checked)."""
+        n, s = len(names), len(stages)
+        flat = [c for row in counts for c in row]
+        return cls(
+            stages=stages,
+            names=tuple(names),
+            counts=whole_array(flat).reshape(n, s) if n else np.zeros((0, s), np.int64),
+            bookings=ExactColumn.of(bookings, what="bookings"),
+            quota=ExactColumn.of(quota, what="quota"),
+            cycle_days=ExactColumn.of(cycle_days, what="cycle_days"),
+            role=tuple(role),
+            segment=tuple(segment),
+        )
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Rep name → position."""
+        return {name: i for i, name in enumerate(self.names)}
+
+    @cached_property
+    def name_array(self) -> NDArray[Any]:
+        """The names as an object array, to pick many at once."""
+        out = np.empty(len(self.names), dtype=object)
+        out[:] = self.names
+        return out
+
+    def column(self, stage: int) -> NDArray[Any]:
+        """Return the counts at stage number `stage` (0 is the top)."""
+        return self.counts[:, stage]
+
+    def stage_totals(self) -> list[int]:
+        """Each stage's count over every rep, exact."""
+        if self.counts.dtype == object:
+            return [int(sum(col, 0)) for col in self.counts.T.tolist()]
+        return [int(v) for v in self.counts.sum(axis=0).tolist()]
+
+    def fields(self, i: int) -> dict[str, Any]:
+        """Rep `i`'s ``RepStats`` fields, as read (optional ones only when given)."""
+        row: dict[str, Any] = {
+            "rep": self.names[i],
+            "counts": dict(zip(self.stages, (int(c) for c in self.counts[i]), strict=True)),
+            "bookings": self.bookings.value(i),
+        }
+        for name, column in (("quota", self.quota), ("cycle_days", self.cycle_days)):
+            if column.has(i):
+                row[name] = column.value(i)
+        for name, texts in (("role", self.role), ("segment", self.segment)):
+            if texts[i] is not None:
+                row[name] = texts[i]
+        return row
+
+    def take(self, idx: NDArray[np.intp] | Sequence[int]) -> TeamColumns:
+        """Return the columns of the reps `idx`, in that order."""
+        at = np.asarray(idx, dtype=np.intp)
+        picked = at.tolist()
+        return TeamColumns(
+            stages=self.stages,
+            names=tuple(self.names[i] for i in picked),
+            counts=self.counts[at],
+            bookings=self.bookings.take(at),
+            quota=self.quota.take(at),
+            cycle_days=self.cycle_days.take(at),
+            role=tuple(self.role[i] for i in picked),
+            segment=tuple(self.segment[i] for i in picked),
+        )
+
+    def replace_rep(self, i: int, counts: Sequence[int], bookings: Fraction) -> TeamColumns:
+        """Return the columns with rep `i`'s counts and bookings replaced."""
+        new_counts = self.counts.copy()
+        new_counts[i] = list(counts)
+        values = self.bookings.tolist()
+        values[i] = bookings
+        return TeamColumns(
+            stages=self.stages,
+            names=self.names,
+            counts=whole_array(new_counts.reshape(-1)).reshape(new_counts.shape),
+            bookings=ExactColumn.of(values, what="bookings"),
+            quota=self.quota,
+            cycle_days=self.cycle_days,
+            role=self.role,
+            segment=self.segment,
+        )
+
+    def equals(self, other: TeamColumns) -> bool:
+        """Whether both hold the same reps with the same values, in the same order."""
+        return (
+            self.stages == other.stages
+            and self.names == other.names
+            and self.role == other.role
+            and self.segment == other.segment
+            and self.counts.shape == other.counts.shape
+            and bool(np.array_equal(self.counts, other.counts))
+            and self.bookings.equals(other.bookings)
+            and self.quota.equals(other.quota)
+            and self.cycle_days.equals(other.cycle_days)
+        )
