@@ -12,6 +12,7 @@ Batch plans (:mod:`salesmath.batch`) and columnar teams
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Final, Literal
 
@@ -173,11 +174,24 @@ def _first_bad(bad: NDArray[np.bool_]) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
-def read_column(array: NDArray[Any], *, what: str, kind: Kind) -> Exact:
-    """Read a one-dimensional array by the scalar rules, fast for numeric dtypes."""
+def read_column(
+    array: NDArray[Any],
+    *,
+    what: str,
+    kind: Kind,
+    row_error: Callable[[int], Exception] | None = None,
+) -> Exact:
+    """Read a one-dimensional array by the scalar rules, fast for numeric dtypes.
+
+    A bad row raises the scalar reader's error, naming it ``what[i]``; with
+    `row_error`, the error ``row_error(i)`` returns instead (a caller that
+    knows the row by another name).
+    """
     n = len(array)
 
-    def fail(i: int) -> InvalidInputError:
+    def fail(i: int) -> Exception:
+        if row_error is not None:
+            return row_error(i)
         name = f"{what}[{i}]"
         _parse_one(_item(array, i), what=name, kind=kind)  # raises the scalar message
         return InvalidInputError(f"{name} cannot be read, got {array[i]!r}")  # pragma: no cover
@@ -210,7 +224,9 @@ def read_column(array: NDArray[Any], *, what: str, kind: Kind) -> Exact:
             left = np.union1d(left, np.flatnonzero(slow))
         if not left.size:
             return numerators, denominators
-        return _patch(numerators, denominators, array, left, what=what, kind=kind)
+        return _patch(
+            numerators, denominators, array, left, what=what, kind=kind, row_error=row_error
+        )
     if dtype.kind == "b":
         raise fail(0)
     # objects, strings, decimals, fractions: one by one, by the scalar reader
@@ -221,6 +237,7 @@ def read_column(array: NDArray[Any], *, what: str, kind: Kind) -> Exact:
         np.arange(n),
         what=what,
         kind=kind,
+        row_error=row_error,
     )
 
 
@@ -232,11 +249,19 @@ def _patch(
     *,
     what: str,
     kind: Kind,
+    row_error: Callable[[int], Exception] | None = None,
 ) -> Exact:
     """Read `rows` of `array` one by one with the scalar reader, into the two columns."""
     if not isinstance(denominators, np.ndarray):
         denominators = np.full(len(array), denominators, dtype=np.int64)
-    values = [_parse_one(_item(array, i), what=f"{what}[{i}]", kind=kind) for i in rows.tolist()]
+    values = []
+    for i in rows.tolist():
+        try:
+            values.append(_parse_one(_item(array, i), what=f"{what}[{i}]", kind=kind))
+        except InvalidInputError:
+            if row_error is None:
+                raise
+            raise row_error(i) from None
     nums = [v.numerator for v in values]
     dens = [v.denominator for v in values]
     if any(not -(2**62) < v < 2**62 for v in nums + dens):

@@ -15,7 +15,8 @@ overflow, and Python integers (an object array) otherwise.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -24,9 +25,19 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from salesmath.errors import LimitError
+from salesmath._arrays import Kind, read_column
+from salesmath.errors import InvalidInputError, LimitError
+from salesmath.io import cell_text, is_blank
+from salesmath.numbers import MAX_AMOUNT, MAX_NAME, parse_amount, parse_name, parse_whole
 
-__all__ = ["INT64_SAFE", "MAX_DENOMINATOR_BITS", "ExactColumn", "TeamColumns", "whole_array"]
+__all__ = [
+    "INT64_SAFE",
+    "MAX_DENOMINATOR_BITS",
+    "ExactColumn",
+    "TeamColumns",
+    "read_columns",
+    "whole_array",
+]
 
 INT64_SAFE: Final = 2**62
 """A column of whole numbers is int64 when its largest magnitude × rows stays below this,
@@ -370,3 +381,174 @@ class TeamColumns:
             and self.quota.equals(other.quota)
             and self.cycle_days.equals(other.cycle_days)
         )
+
+
+# -- reading columns -------------------------------------------------------------------
+
+_UNSAFE_NAMES: Final = re.compile(r"[^\x20-\x7e\n]|^ | $|^$", re.MULTILINE)
+"""What the fast name check looks for: a character other than printable ASCII, a
+leading or trailing space, an empty name.  Names without any read as they are."""
+
+RowError = Callable[[int], Exception]
+"""Returns the error for row `i`: the row-by-row reader's message for that row."""
+
+
+def _first(bad: NDArray[np.bool_]) -> int:
+    return int(np.argmax(bad))
+
+
+def _read_names(array: NDArray[Any], row_error: RowError) -> tuple[str, ...]:
+    """Read the rep names as :func:`~salesmath.numbers.parse_name` does, fast for plain text."""
+    items = array.tolist()
+    try:
+        joined = "\n".join(items)
+    except TypeError:
+        joined = None
+    if (
+        joined is not None
+        and joined.isascii()
+        and joined.count("\n") == len(items) - 1
+        and _UNSAFE_NAMES.search(joined) is None
+        and max(map(len, items), default=0) <= MAX_NAME
+    ):
+        return tuple(items)  # printable ASCII, stripped, not empty: each reads as itself
+    names = []
+    for i, value in enumerate(items):
+        try:
+            if is_blank(value):
+                raise InvalidInputError("blank")
+            names.append(parse_name(cell_text(value), what="rep"))
+        except InvalidInputError:
+            raise row_error(i) from None
+    return tuple(names)
+
+
+def _read_counts(array: NDArray[Any], row_error: RowError) -> NDArray[Any]:
+    """Read one stage's counts: whole numbers from 0 to MAX_AMOUNT."""
+    kind = array.dtype.kind
+    if kind in "iu":
+        if len(array) and not (int(array.min()) >= 0 and int(array.max()) <= MAX_AMOUNT):
+            raise row_error(_first((array < 0) | (array > MAX_AMOUNT)))
+        return array.astype(np.int64, copy=False)
+    if kind == "f":
+        x = array.astype(np.float64, copy=False)
+        good = (x >= 0) & (x <= MAX_AMOUNT) & (np.floor(x) == x)  # NaN fails every test
+        if not good.all():
+            raise row_error(_first(~good))
+        return x.astype(np.int64)
+    counts = []
+    for i, value in enumerate(array.tolist()):
+        try:
+            if is_blank(value):
+                raise InvalidInputError("blank")
+            counts.append(parse_whole(value, what="count"))
+        except InvalidInputError:
+            raise row_error(i) from None
+    return whole_array(counts)
+
+
+def _read_exact(
+    array: NDArray[Any] | None, rows: int, *, kind: Kind, optional: bool, row_error: RowError
+) -> ExactColumn:
+    """Read a column of amounts exactly; a blank cell is no value when `optional`."""
+    if array is None:
+        return ExactColumn.missing(rows)
+    what = "amount"
+    if array.dtype.kind in "iuf":
+        present = None
+        at = None
+        if array.dtype.kind == "f":
+            missing = np.isnan(array)
+            if missing.any():
+                if not optional:
+                    raise row_error(_first(missing))
+                present = ~missing
+                at = np.flatnonzero(present)
+                array = array[present]
+        where = at
+
+        def error(j: int) -> Exception:
+            return row_error(j if where is None else int(where[j]))
+
+        nums, dens = read_column(array, what=what, kind=kind, row_error=error)
+        if at is None:
+            return ExactColumn.from_parts(nums, dens, what="a column")
+        full_nums = np.zeros(rows, dtype=nums.dtype)
+        full_nums[at] = nums
+        full_dens: NDArray[Any] | int = dens
+        if isinstance(dens, np.ndarray):
+            full_dens = np.ones(rows, dtype=dens.dtype)
+            full_dens[at] = dens
+        return ExactColumn.from_parts(full_nums, full_dens, present)
+    values: list[Fraction | None] = []
+    for i, value in enumerate(array.tolist()):
+        try:
+            if is_blank(value):
+                if not optional:
+                    raise InvalidInputError("blank")
+                values.append(None)
+            else:
+                values.append(parse_amount(value, what=what, positive=kind == "positive"))
+        except InvalidInputError:
+            raise row_error(i) from None
+    return ExactColumn.of(values)
+
+
+def _read_texts(array: NDArray[Any] | None, rows: int) -> tuple[str | None, ...]:
+    """Read an optional text column (role, segment): blank cells are None."""
+    if array is None or (array.dtype.kind == "f" and np.isnan(array).all()):
+        return (None,) * rows
+    return tuple(None if is_blank(v) else cell_text(v) for v in array.tolist())
+
+
+def read_columns(
+    stages: tuple[str, ...],
+    arrays: Mapping[str, NDArray[Any]],
+    rows: int,
+    *,
+    row_error: RowError,
+    place: Callable[[int], str],
+) -> TeamColumns:
+    """Read a team's columns by the rules of the row-by-row reader, without a model per rep.
+
+    `arrays` holds ``rep``, one array per stage, ``bookings`` and any of
+    ``quota``, ``cycle_days``, ``role``, ``segment``, each with `rows`
+    values.  Numeric columns are read vectorised; text and object columns
+    one value at a time by the scalar readers.  The first row that cannot
+    be read raises ``row_error(row)``, the row-by-row reader's message for
+    it; a rep named twice raises naming both rows by `place`.
+    """
+    names = _read_names(arrays["rep"], row_error)
+    first: dict[str, int] = {}
+    if len(set(names)) != len(names):
+        for i, name in enumerate(names):
+            if name in first:
+                raise InvalidInputError(
+                    f"{place(i)}: rep {name!r} appears twice (first at {place(first[name])}); "
+                    "give one row per rep"
+                )
+            first[name] = i
+    columns = [_read_counts(arrays[stage], row_error) for stage in stages]
+    if all(c.dtype != object for c in columns):
+        counts = whole_array(np.column_stack(columns).reshape(-1)).reshape(rows, len(stages))
+    else:
+        counts = whole_array(
+            [v for row in zip(*(c.tolist() for c in columns), strict=True) for v in row]
+        )
+        counts = counts.reshape(rows, len(stages))
+    return TeamColumns(
+        stages=stages,
+        names=names,
+        counts=counts,
+        bookings=_read_exact(
+            arrays["bookings"], rows, kind="amount", optional=False, row_error=row_error
+        ),
+        quota=_read_exact(
+            arrays.get("quota"), rows, kind="positive", optional=True, row_error=row_error
+        ),
+        cycle_days=_read_exact(
+            arrays.get("cycle_days"), rows, kind="amount", optional=True, row_error=row_error
+        ),
+        role=_read_texts(arrays.get("role"), rows),
+        segment=_read_texts(arrays.get("segment"), rows),
+    )

@@ -47,7 +47,9 @@ __all__ = [
     "MAX_CONFIG_BYTES",
     "OPTIONAL_COLUMNS",
     "STAGES_FIX",
+    "FrameColumns",
     "Rows",
+    "cell_text",
     "check_columns",
     "infer_stages",
     "inferred_note",
@@ -55,6 +57,7 @@ __all__ = [
     "read_config",
     "read_csv",
     "read_frame",
+    "read_frame_columns",
     "read_records",
     "rep_fields",
 ]
@@ -121,7 +124,7 @@ def is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """Read a text cell as text: a whole float (a name read as ``12.0``) loses its ``.0``."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -347,14 +350,14 @@ def rep_fields(
             note = inferred_note(stages, column) if inferred and column in stages else ""
             raise InvalidInputError(f"{place}: {column!r} is empty; {fix}{note}")
     fields: dict[str, Any] = {
-        "rep": _cell_text(row["rep"]),
+        "rep": cell_text(row["rep"]),
         "counts": {stage: row[stage] for stage in stages},
         "bookings": row["bookings"],
     }
     for column in OPTIONAL_COLUMNS:
         value = row.get(column)
         if not is_blank(value):
-            fields[column] = _cell_text(value) if column in _TEXT_COLUMNS else value
+            fields[column] = cell_text(value) if column in _TEXT_COLUMNS else value
     return fields
 
 
@@ -577,6 +580,117 @@ def read_frame(frame: object) -> Rows:
         for place, record in zip(places, records, strict=True)
     )
     return Rows(source=source, columns=columns, rows=rows)
+
+
+@dataclass(frozen=True)
+class FrameColumns:
+    """A data frame read column by column: normalised names, and each column as a numpy array.
+
+    ``place(i)`` names row `i` in messages (a pandas frame by its index
+    label, any other by its position from 0); ``row(i)`` is that row as a
+    mapping of normalised column → Python value, for the row-by-row reader
+    to give its exact message.
+    """
+
+    source: str
+    columns: tuple[str, ...]
+    rows: int
+    _get: Callable[[str], Any]
+    _row: Callable[[int], Mapping[str, Any]]
+    _label: Callable[[int], object] | None = None
+
+    def array(self, column: str) -> Any:
+        """Return one column (a normalised name) as a one-dimensional numpy array."""
+        return self._get(column)
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Return row `i` as normalised column → Python value."""
+        return dict(zip(self.columns, self._row(i).values(), strict=True))
+
+    def place(self, i: int) -> str:
+        """Name row `i` for a message: ``row 'x'`` by a pandas label, else ``row 3``."""
+        return f"row {i}" if self._label is None else f"row {self._label(i)!r}"
+
+
+def read_frame_columns(frame: object) -> FrameColumns:
+    """Read a data frame column by column, as :func:`read_frame` reads it row by row.
+
+    The same rules: a pandas frame's index named ``rep`` is the ``rep``
+    column; any other frame narwhals supports is read through narwhals (a
+    lazy frame is collected).  No Python object is made per row.
+
+    Raises
+    ------
+    InvalidInputError
+        If `frame` is not a data frame, or has no rows.
+    LimitError
+        If it has more than ``MAX_ITEMS`` rows or ``MAX_COLUMNS`` columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({" won": [3, 1]}, index=pd.Index(["a", "b"], name="rep"))
+    >>> read = read_frame_columns(frame)
+    >>> read.columns, read.array("won").tolist(), read.place(1), read.row(1)
+    (('rep', 'won'), [3, 1], 'row 1', {'rep': 'b', 'won': 1})
+    """
+    source = "the frame"
+    if type(frame).__module__.split(".")[0] == "pandas" and hasattr(frame, "columns"):
+        pandas_frame: Any = frame
+        if "rep" not in pandas_frame.columns and pandas_frame.index.name == "rep":
+            pandas_frame = pandas_frame.reset_index()
+        raw = list(pandas_frame.columns)
+        columns = _columns(raw, where=source)
+        _check_length(len(pandas_frame), source=source)
+        by_name = dict(zip(columns, range(len(raw)), strict=True))
+        index = pandas_frame.index
+
+        def get(column: str) -> Any:
+            return pandas_frame.iloc[:, by_name[column]].to_numpy()
+
+        def row(i: int) -> Mapping[str, Any]:
+            return dict(enumerate(pandas_frame.iloc[[i]].to_dict("records")[0].values()))
+
+        def label(i: int) -> object:
+            return index[i : i + 1].tolist()[0]  # a Python value, as read_frame names rows
+
+        read = FrameColumns(source, columns, len(pandas_frame), get, row, label)
+    else:
+        import narwhals as nw
+
+        try:
+            data: Any = nw.from_native(frame)
+        except TypeError:
+            data = None
+        if isinstance(data, nw.LazyFrame):
+            data = data.collect()
+        if not isinstance(data, nw.DataFrame):
+            simple = frame is None or isinstance(frame, str | int | float)
+            what = _short(frame) if simple else f"a {type(frame).__name__}"
+            fix = (
+                "; for a list of rows use Team.from_records(rows)"
+                if isinstance(frame, list | tuple)
+                else ""
+            )
+            raise InvalidInputError(
+                f"frame must be a data frame (pandas, polars, pyarrow ...), got {what}{fix}"
+            )
+        _check_length(len(data), source=source)
+        raw = list(data.columns)
+        columns = _columns(raw, where=source)
+        named = dict(zip(columns, raw, strict=True))
+        frame_data = data
+
+        def get(column: str) -> Any:
+            return frame_data.get_column(named[column]).to_numpy()
+
+        def row(i: int) -> Mapping[str, Any]:
+            return dict(enumerate(frame_data.row(i)))
+
+        read = FrameColumns(source, columns, len(data), get, row)
+    if not read.rows:
+        raise InvalidInputError(f"{source} has no rows")
+    return read
 
 
 def _check_length(rows: int, *, source: str) -> None:

@@ -27,18 +27,28 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+import numpy as np
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+)
 
+from salesmath._arrays import as_array, is_batch
 from salesmath._format import RateCell, format_amount, format_exact, format_percent
 from salesmath._stages import check_stage_names, conversion_names
 from salesmath._table import Column, Table, TabularModel
-from salesmath._teamdata import TeamColumns
+from salesmath._teamdata import INT64_SAFE, ExactColumn, TeamColumns, read_columns
 from salesmath.errors import (
     InvalidInputError,
     UnknownMetricError,
@@ -48,12 +58,13 @@ from salesmath.errors import (
 )
 from salesmath.io import (
     KNOWN_COLUMNS,
+    OPTIONAL_COLUMNS,
     Rows,
     check_columns,
     infer_stages,
     inferred_note,
     read_csv,
-    read_frame,
+    read_frame_columns,
     read_records,
     rep_fields,
 )
@@ -70,6 +81,7 @@ from salesmath.numbers import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from numpy.typing import NDArray
 
 __all__ = ["RepStats", "Team", "UnknownRepError"]
 
@@ -78,6 +90,9 @@ FIELDS: Final = KNOWN_COLUMNS
 
 DERIVED: Final = ("deal_size", "attainment")
 """Per-rep metrics worked out from the row."""
+
+SHOWN_REPS: Final = 40
+"""A team of more than this many reps prints its first and last ``SHOWN_REPS // 2``."""
 
 _RESERVED: Final = frozenset((*FIELDS, *DERIVED, "counts"))
 _REP_METRICS: Final = ("bookings", "deal_size", "attainment", "cycle_days")
@@ -344,6 +359,67 @@ class RepStats(TabularModel):
         )
 
 
+def _at_least(a: ExactColumn, b: ExactColumn) -> NDArray[np.bool_]:
+    """Whether each rep's value in `a` is at least its value in `b`, exactly (False where either is missing).
+
+    ``a/p >= b/q`` is compared as ``a·q >= b·p`` in whole numbers: int64 when
+    the products are bounded below 2**62, Python ints otherwise.
+    """
+    left, right = a.scaled, b.scaled
+    bound = max(
+        (int(np.abs(left).max()) if len(left) else 0) * b.denominator,
+        (int(np.abs(right).max()) if len(right) else 0) * a.denominator,
+    )
+    if left.dtype == object or right.dtype == object or bound >= INT64_SAFE:
+        left, right = left.astype(object), right.astype(object)
+    result: NDArray[np.bool_] = np.asarray(left * b.denominator >= right * a.denominator, bool)
+    for present in (a.present, b.present):
+        if present is not None:
+            result &= present
+    return result
+
+
+def _python(value: object) -> object:
+    """Return a numpy scalar as the Python value the row-by-row reader sees."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _ellipsis(value: object) -> str:
+    """Return the text of each cell of the row that stands for the reps not shown."""
+    return "…"
+
+
+def _ratios(
+    numerators: list[int], denominators: list[int], scale: int = 1
+) -> list[Fraction | None]:
+    """Each numerator ÷ (denominator × scale), exact; None where the denominator is 0."""
+    return [
+        Fraction(n, d * scale) if d else None for n, d in zip(numerators, denominators, strict=True)
+    ]
+
+
+def _values(data: TeamColumns, conversions: tuple[str, ...], metric: str) -> list[Any]:
+    """Each rep's value of `metric`, worked out from the columns (None where it does not exist)."""
+    counts = data.counts
+    if metric in data.stages:
+        return [int(c) for c in counts[:, data.stages.index(metric)].tolist()]
+    if metric in conversions:
+        i = conversions.index(metric)
+        return _ratios(counts[:, i + 1].tolist(), counts[:, i].tolist())
+    if metric == "deal_size":
+        return _ratios(
+            data.bookings.scaled.tolist(), counts[:, -1].tolist(), data.bookings.denominator
+        )
+    if metric == "attainment":
+        quota, bookings = data.quota, data.bookings
+        return [
+            None if q is None else Fraction(b * q.denominator, bookings.denominator * q.numerator)
+            for b, q in zip(bookings.scaled.tolist(), quota.tolist(), strict=True)
+        ]
+    column = data.bookings if metric == "bookings" else data.cycle_days
+    return column.tolist()
+
+
 def _rep_from_row(
     row: Mapping[str, Any], stages: Sequence[str], *, place: str, inferred: bool
 ) -> RepStats:
@@ -461,10 +537,6 @@ class Team(TabularModel):
     # -- lookups ---------------------------------------------------------------
 
     @cached_property
-    def _by_name(self) -> dict[str, RepStats]:
-        return {rep.rep: rep for rep in self.reps}
-
-    @cached_property
     def _data(self) -> TeamColumns:
         """The reps as columns (salesmath's calculations read these, not the models)."""
         reps = self.reps
@@ -479,10 +551,50 @@ class Team(TabularModel):
             [rep.segment for rep in reps],
         )
 
+    @classmethod
+    def _of_columns(cls, data: TeamColumns) -> Team:
+        """Make a team from columns already read and checked, with no model per rep.
+
+        Its ``reps`` are built from the columns the first time they are asked for.
+        """
+        team = cls.__new__(cls)
+        object.__setattr__(team, "__dict__", {"stages": data.stages, "_data": data})
+        object.__setattr__(team, "__pydantic_fields_set__", {"stages", "reps"})
+        object.__setattr__(team, "__pydantic_extra__", None)
+        object.__setattr__(team, "__pydantic_private__", None)
+        return team
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "reps":  # a team made from columns builds its models when asked
+                data = self.__dict__["_data"]
+                reps = tuple(RepStats.model_construct(**data.fields(i)) for i in range(len(data)))
+                self.__dict__["reps"] = reps
+                return reps
+            return super().__getattr__(name)
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
+        _ = self.reps  # a team made from columns writes its reps like any other
+        return handler(self)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Team):
+            return NotImplemented
+        return self.stages == other.stages and self._data.equals(other._data)
+
+    __hash__ = None  # type: ignore[assignment]  # a team holds mappings, as its reps do
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Team:
+        """Return a copy (pydantic's ``model_copy``); `update` is not validated."""
+        _ = self.reps  # the copy carries the models, and works out its columns anew
+        return super().model_copy(update=update, deep=deep)
+
     @property
     def names(self) -> tuple[str, ...]:
         """The rep names, in the team's order."""
-        return tuple(self._by_name)
+        return self._data.names
 
     @property
     def conversions(self) -> tuple[str, ...]:
@@ -503,10 +615,10 @@ class Team(TabularModel):
         return (*self.stages, *self.conversions, *_REP_METRICS)
 
     def __len__(self) -> int:
-        return len(self.reps)
+        return len(self._data)
 
     def __contains__(self, rep: object) -> bool:
-        return isinstance(rep, str) and rep in self._by_name
+        return isinstance(rep, str) and rep in self._data.index
 
     def __getitem__(self, rep: str) -> RepStats:
         """Return one rep's stats by name.
@@ -518,10 +630,12 @@ class Team(TabularModel):
         InvalidInputError
             If `rep` is not text.
         """
-        try:
-            return self._by_name[_name(rep, what="rep")]
-        except KeyError:
-            raise UnknownRepError(rep, self.names) from None
+        i = self._data.index.get(_name(rep, what="rep"))
+        if i is None:
+            raise UnknownRepError(rep, self.names)
+        if "reps" in self.__dict__:
+            return self.reps[i]
+        return RepStats.model_construct(**self._data.fields(i))
 
     def values(self, metric: str) -> list[int | Fraction | None]:
         """Return each rep's value of `metric`, in the team's order (None where it does not exist).
@@ -543,7 +657,7 @@ class Team(TabularModel):
         """
         if not isinstance(metric, str) or metric not in self.metric_names:
             raise UnknownMetricError(metric, self.metric_names)
-        return [rep.metric(metric) for rep in self.reps]
+        return _values(self._data, self.conversions, metric)
 
     # -- new teams from this one -------------------------------------------------
 
@@ -586,13 +700,13 @@ class Team(TabularModel):
         for name in drop:
             if not isinstance(name, str):
                 raise InvalidInputError(f"{rule}, got {name!r} in {drop!r}"[:300])
-            if name not in self._by_name:
+            if name not in self._data.index:
                 raise UnknownRepError(name, self.names)
         dropped = set(drop)
-        kept = tuple(rep for rep in self.reps if rep.rep not in dropped)
+        kept = [i for i, name in enumerate(self._data.names) if name not in dropped]
         if not kept:
             raise InvalidInputError(f"without({drop!r}) would leave the team with no reps")
-        return Team.model_construct(stages=self.stages, reps=kept)
+        return Team._of_columns(self._data.take(kept))
 
     def select(self, *, role: str | None = None, segment: str | None = None) -> Team:
         """Return the reps of one role and/or segment.
@@ -614,18 +728,19 @@ class Team(TabularModel):
         for what, value in (("role", role), ("segment", segment)):
             if value is not None and not isinstance(value, str):
                 raise InvalidInputError(f"{what} must be text or None, got {value!r}"[:300])
-        kept = tuple(
-            rep
-            for rep in self.reps
-            if (role is None or rep.role == role) and (segment is None or rep.segment == segment)
-        )
+        data = self._data
+        kept = [
+            i
+            for i, (r, s) in enumerate(zip(data.role, data.segment, strict=True))
+            if (role is None or r == role) and (segment is None or s == segment)
+        ]
         if not kept:
             raise InvalidInputError(
                 f"no rep has role={role!r} and segment={segment!r}; the roles are "
-                f"{sorted({r.role for r in self.reps if r.role is not None})!r} and the segments "
-                f"{sorted({r.segment for r in self.reps if r.segment is not None})!r}"
+                f"{sorted({r for r in data.role if r is not None})!r} and the segments "
+                f"{sorted({s for s in data.segment if s is not None})!r}"
             )
-        return Team.model_construct(stages=self.stages, reps=kept)
+        return Team._of_columns(data.take(kept))
 
     def without_deal(self, rep: str, amount: object, *, stages: Iterable[str] = ()) -> Team:
         """Take one won deal out of a rep's numbers, keeping the rep.
@@ -693,9 +808,11 @@ class Team(TabularModel):
                     f"rep {rep!r} has 0 at {stage!r}, so the deal cannot have passed through it"
                 )
             counts[stage] -= 1
-        changed = stats.model_copy(update={"counts": counts, "bookings": stats.bookings - value})
-        reps = tuple(changed if r.rep == rep else r for r in self.reps)
-        return Team.model_construct(stages=self.stages, reps=reps)
+        data = self._data
+        changed = data.replace_rep(
+            data.index[stats.rep], list(counts.values()), stats.bookings - value
+        )
+        return Team._of_columns(changed)
 
     def total(self) -> RepStats:
         """Return the whole team as one rep: counts and bookings added up.
@@ -713,14 +830,14 @@ class Team(TabularModel):
         >>> team.total().conversions, team.total().deal_size
         ({'demos_to_won': Fraction(17, 48)}, Fraction(2180000, 17))
         """
-        quotas = [r.quota for r in self.reps]
-        cycles = [r.cycle_days for r in self.reps if r.cycle_days is not None]
+        data = self._data
+        cycles = data.cycle_days.count()
         return RepStats.model_construct(
             rep="team",
-            counts={s: sum(r.counts[s] for r in self.reps) for s in self.stages},
-            bookings=_exact_sum(r.bookings for r in self.reps),
-            quota=None if None in quotas else _exact_sum(q for q in quotas if q is not None),
-            cycle_days=_exact_sum(cycles) / len(cycles) if cycles else None,
+            counts=dict(zip(self.stages, data.stage_totals(), strict=True)),
+            bookings=data.bookings.sum(),
+            quota=data.quota.sum() if data.quota.complete else None,
+            cycle_days=data.cycle_days.sum() / cycles if cycles else None,
             role=None,
             segment=None,
         )
@@ -926,28 +1043,202 @@ class Team(TabularModel):
         np.int64(6)
         """
         names = None if stages is None else cls._stage_names(stages)
-        return cls._from_rows(read_frame(frame), names)
+        read = read_frame_columns(frame)
+        inferred = names is None
+        names = cls._columns_to_stages(read.columns, read.source, names)
+        wanted = ("rep", *names, "bookings", *(c for c in OPTIONAL_COLUMNS if c in read.columns))
+        return cls._read_columns(
+            names,
+            {column: read.array(column) for column in wanted},
+            read.rows,
+            row=read.row,
+            place=read.place,
+            inferred=inferred,
+        )
+
+    @classmethod
+    def _read_columns(
+        cls,
+        stages: tuple[str, ...],
+        arrays: Mapping[str, Any],
+        rows: int,
+        *,
+        row: Callable[[int], Mapping[str, Any]],
+        place: Callable[[int], str],
+        inferred: bool,
+    ) -> Team:
+        """Make a team from columns, reading them by the rules of the row-by-row reader."""
+
+        def row_error(i: int) -> Exception:
+            try:  # the row-by-row reader names the row and what is wrong with it
+                _rep_from_row(row(i), stages, place=place(i), inferred=inferred)
+            except InvalidInputError as exc:
+                return exc
+            return InvalidInputError(f"{place(i)} cannot be read")  # pragma: no cover
+
+        return cls._of_columns(read_columns(stages, arrays, rows, row_error=row_error, place=place))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        rep: Any,
+        counts: Mapping[str, Any],
+        bookings: Any,
+        quota: Any = None,
+        cycle_days: Any = None,
+        role: Any = None,
+        segment: Any = None,
+    ) -> Team:
+        """Build a team from one array per field: a million reps without a model per rep.
+
+        Each argument is a one-dimensional numpy array, list or data frame
+        column with one value per rep, read by the rules of :meth:`from_csv`
+        (numeric arrays vectorised, a float as its shortest decimal).  The
+        optional fields may also be one value for every rep (``quota=1e6``)
+        or None.  ``RepStats`` models are built only for the reps asked for.
+
+        Parameters
+        ----------
+        rep
+            The reps' names, unique.
+        counts
+            Stage name → the reps' whole counts at that stage, top to bottom
+            (the last stage is won deals).  Every count is as logged: an
+            open deal counts as not won.
+        bookings
+            Money each rep booked, >= 0.
+        quota, cycle_days, role, segment
+            Optional, as in :class:`RepStats`; a blank value (NaN, None) is
+            "not given".
+
+        Raises
+        ------
+        InvalidInputError
+            If an argument is not one value per rep, or naming the first row
+            (counted from 0) that cannot be read.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> team = Team.from_arrays(
+        ...     rep=["ana", "bo", "cy"],
+        ...     counts={"demos": np.array([24, 24, 10]), "won": np.array([11, 6, 0])},
+        ...     bookings=np.array([1_760_000.0, 420_000.5, 0.0]),
+        ...     quota=1_500_000,
+        ... )
+        >>> team["bo"]
+        RepStats(rep='bo', counts={'demos': 24, 'won': 6}, bookings=420000.5, quota=1500000)
+        >>> Team.from_arrays(rep=["ana"], counts={"demos": [3], "won": [-1]}, bookings=[0])
+        Traceback (most recent call last):
+        ...
+        salesmath.errors.InvalidInputError: row 0: counts: count of 'won' for rep 'ana' must be a whole number >= 0, got -1
+        """
+        if not isinstance(counts, Mapping):
+            raise InvalidInputError(
+                f"counts must be a mapping of stage name to an array of counts, got {counts!r}"[
+                    :300
+                ]
+            )
+        stages = cls._stage_names(list(counts))
+        names = as_array(rep, what="rep")
+        rows = len(names)
+        if not rows:
+            raise InvalidInputError("rep must name at least one rep, got no values")
+        arrays: dict[str, Any] = {"rep": names}
+
+        def column(value: Any, what: str, *, optional: bool) -> Any:
+            if optional and not is_batch(value) and not isinstance(value, list | tuple):
+                if value is None:
+                    return None
+                array = np.empty(rows, dtype=object)
+                array[:] = [value] * rows
+                return array
+            array = as_array(value, what=what)
+            if len(array) != rows:
+                raise InvalidInputError(
+                    f"{what} has {len(array):,} values but rep has {rows:,}; give one value per rep"
+                )
+            return array
+
+        for stage, raw in zip(stages, counts.values(), strict=True):
+            arrays[stage] = column(raw, f"counts[{stage!r}]", optional=False)
+        arrays["bookings"] = column(bookings, "bookings", optional=False)
+        for name, value in (
+            ("quota", quota),
+            ("cycle_days", cycle_days),
+            ("role", role),
+            ("segment", segment),
+        ):
+            if (array := column(value, name, optional=True)) is not None:
+                arrays[name] = array
+
+        def row(i: int) -> dict[str, Any]:
+            return {name: _python(array[i]) for name, array in arrays.items()}
+
+        return cls._read_columns(
+            stages, arrays, rows, row=row, place=lambda i: f"row {i}", inferred=False
+        )
 
     # -- reading ---------------------------------------------------------------
 
-    def table(self) -> Table:
-        """Return one row per rep: counts, bookings, and the optional fields some rep has."""
-        optional = [
+    def _optional(self) -> list[str]:
+        """Return the optional fields some rep has, in column order."""
+        data = self._data
+        return [
             name
-            for name in ("quota", "cycle_days", "role", "segment")
-            if any(getattr(rep, name) is not None for rep in self.reps)
-        ]
-        rows = [
-            (
-                rep.rep,
-                *rep.counts.values(),
-                rep.bookings,
-                *(getattr(rep, name) for name in optional),
+            for name, given in (
+                ("quota", data.quota.any),
+                ("cycle_days", data.cycle_days.any),
+                ("role", any(r is not None for r in data.role)),
+                ("segment", any(s is not None for s in data.segment)),
             )
-            for rep in self.reps
+            if given
         ]
+
+    def table(self) -> Table:
+        """Return one row per rep: counts, bookings, and the optional fields some rep has.
+
+        A team of more than :data:`SHOWN_REPS` reps shows its first and last
+        ``SHOWN_REPS // 2`` reps and a note; :meth:`to_frame` has every rep.
+        """
+        data = self._data
+        n = len(data)
+        optional = self._optional()
+        half = SHOWN_REPS // 2
+        shown = list(range(n)) if n <= SHOWN_REPS else [*range(half), -1, *range(n - half, n)]
+        fields: dict[str, Any] = {
+            "quota": data.quota,
+            "cycle_days": data.cycle_days,
+            "role": data.role,
+            "segment": data.segment,
+        }
+        width = 2 + len(self.stages) + len(optional)
+        rows: list[tuple[Any, ...]] = []
+        gap: dict[tuple[int, int], Callable[[Any], str]] = {}
+        for position, i in enumerate(shown):
+            if i < 0:
+                rows.append(("…", *([None] * (width - 1))))
+                gap.update({(position, j): _ellipsis for j in range(1, width)})
+                continue
+            rows.append(
+                (
+                    data.names[i],
+                    *(int(c) for c in data.counts[i]),
+                    data.bookings.value(i),
+                    *(
+                        column[i] if isinstance(column, tuple) else column.value(i)
+                        for column in (fields[name] for name in optional)
+                    ),
+                )
+            )
+        notes = (
+            [f"Showing the first and last {half} of {n:,} reps; to_frame() has them all."]
+            if n > SHOWN_REPS
+            else []
+        )
         return Table(
-            title=f"Team of {len(self.reps)} rep{'s' if len(self.reps) != 1 else ''}",
+            title=f"Team of {n:,} rep{'s' if n != 1 else ''}",
             columns=(
                 Column("rep", align="left"),
                 *(Column(stage) for stage in self.stages),
@@ -958,7 +1249,52 @@ class Team(TabularModel):
                 ),
             ),
             rows=rows,
+            notes=notes,
+            cell_formats=gap,
         )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return every rep as a pandas DataFrame indexed by ``rep`` (needs pandas).
+
+        Counts are integers; bookings, quota and cycle days are integers when
+        every value is whole, else floats, with NaN where a rep has none.
+
+        Examples
+        --------
+        >>> team = Team(stages=["demos", "won"], reps=[
+        ...     RepStats(rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000,
+        ...              quota=1_500_000),
+        ...     RepStats(rep="bo", counts={"demos": 24, "won": 6}, bookings=420_000.5),
+        ... ])
+        >>> team.to_frame()
+             demos  won   bookings      quota
+        rep
+        ana     24   11  1760000.0  1500000.0
+        bo      24    6   420000.5        NaN
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_frame() needs pandas; install it with: pip install 'salesmath[pandas]'"
+            ) from exc
+        data = self._data
+        columns: dict[str, Any] = {}
+        for j, stage in enumerate(self.stages):
+            column = data.counts[:, j]
+            columns[stage] = column.astype(np.float64) if column.dtype == object else column
+        exact = {"bookings": data.bookings, "quota": data.quota, "cycle_days": data.cycle_days}
+        texts = {"role": data.role, "segment": data.segment}
+        for name in ("bookings", *self._optional()):
+            if name in exact:
+                values = exact[name]
+                whole = (
+                    values.denominator == 1 and values.complete and values.scaled.dtype != object
+                )
+                columns[name] = values.scaled if whole else values.floats()
+            else:
+                columns[name] = np.array(texts[name], dtype=object)
+        return pd.DataFrame(columns, index=pd.Index(data.name_array, name="rep"))
 
     def summary(self) -> str:
         """Return one plain-language paragraph about the team.
@@ -997,28 +1333,32 @@ class Team(TabularModel):
         if total.deal_size is not None:
             logged += f" at an average deal size of {format_amount(total.deal_size)}"
         sentences.append(logged)
-        with_quota = [rep for rep in self.reps if rep.quota is not None]
+        data = self._data
+        quota, bookings = data.quota, data.bookings
+        with_quota = quota.count()
         if not with_quota:
             sentences.append("No rep has a quota")
         else:
-            booked = _exact_sum(rep.bookings for rep in with_quota)
-            quota = _exact_sum(rep.quota for rep in with_quota if rep.quota is not None)
-            at_quota = sum(1 for rep in with_quota if rep.bookings >= (rep.quota or 0))
-            who = "every rep has" if len(with_quota) == n else f"{len(with_quota)} of {n} reps have"
+            has = None if quota.present is None else np.flatnonzero(quota.present)
+            booked, owed = bookings.sum(has), quota.sum(has)
+            at_quota = int(
+                _at_least(bookings, quota)[has if has is not None else slice(None)].sum()
+            )
+            who = "every rep has" if with_quota == n else f"{with_quota} of {n} reps have"
             who = who[0].upper() + who[1:]
             sentences.append(
-                f"{who} a quota: together they booked {format_percent(booked / quota)} of it, "
+                f"{who} a quota: together they booked {format_percent(booked / owed)} of it, "
                 f"and {at_quota} {'is' if at_quota == 1 else 'are'} at or above quota"
             )
-        cycles = [rep.cycle_days for rep in self.reps if rep.cycle_days is not None]
+        cycles = data.cycle_days.count()
         if cycles:
-            mean = _exact_sum(cycles) / len(cycles)
+            mean = data.cycle_days.sum() / cycles
             sentences.append(
                 f"Average sales cycle {format_amount(mean)} days "
-                f"({len(cycles)} rep{'s' if len(cycles) != 1 else ''})"
+                f"({cycles} rep{'s' if cycles != 1 else ''})"
             )
         sentences.append("Every count is as logged: an open deal counts as not won")
         return ". ".join(sentences) + "."
 
     def __repr__(self) -> str:
-        return f"Team(stages={list(self.stages)}, reps={len(self.reps)})"
+        return f"Team(stages={list(self.stages)}, reps={len(self)})"
