@@ -70,6 +70,10 @@ def as_array(value: object, *, what: str) -> NDArray[Any]:
     else:
         items = parse_list(value, what=what)
         try:
+            if len({type(item) for item in items}) > 1:
+                # mixed types (1 and 2.5, 10**18 and 0.5, 0 and True): numpy would make one
+                # dtype of them, rounding big whole numbers and reading True as 1
+                raise ValueError("keep each value as it is")
             array = np.asarray(items)
         except (ValueError, OverflowError):
             array = np.empty(len(items), dtype=object)
@@ -224,6 +228,7 @@ def read_column(
             left = np.union1d(left, np.flatnonzero(slow))
         if not left.size:
             return numerators, denominators
+        left = np.sort(left)  # row by row in order, so a bad row is the first bad row
         return _patch(
             numerators, denominators, array, left, what=what, kind=kind, row_error=row_error
         )

@@ -14,8 +14,8 @@ overflow, and Python integers (an object array) otherwise.
 
 from __future__ import annotations
 
+import functools
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -385,9 +385,6 @@ class TeamColumns:
 
 # -- reading columns -------------------------------------------------------------------
 
-_UNSAFE_NAMES: Final = re.compile(r"[^\x20-\x7e\n]|^ | $|^$", re.MULTILINE)
-"""What the fast name check looks for: a character other than printable ASCII, a
-leading or trailing space, an empty name.  Names without any read as they are."""
 
 RowError = Callable[[int], Exception]
 """Returns the error for row `i`: the row-by-row reader's message for that row."""
@@ -397,20 +394,35 @@ def _first(bad: NDArray[np.bool_]) -> int:
     return int(np.argmax(bad))
 
 
+def _plain_names(items: list[Any]) -> bool:
+    """Whether every name is printable ASCII text, stripped, not empty and not too long.
+
+    Such a name reads as itself (NFC and the invisible characters leave ASCII
+    alone), so a million of them are checked with a few passes in C.
+    """
+    try:
+        flat = "".join(items)
+    except TypeError:  # some name is not text
+        return False
+    if not (flat.isascii() and flat.isprintable()):
+        return False
+    joined = "\n".join(items)  # no name holds a newline (it is not printable)
+    ends = (joined[:1], joined[-1:])
+    return (
+        " " not in ends
+        and "\n" not in ends
+        and bool(joined)
+        and "\n\n" not in joined
+        and " \n" not in joined
+        and "\n " not in joined
+        and max(map(len, items), default=0) <= MAX_NAME
+    )
+
+
 def _read_names(array: NDArray[Any], row_error: RowError) -> tuple[str, ...]:
     """Read the rep names as :func:`~salesmath.numbers.parse_name` does, fast for plain text."""
     items = array.tolist()
-    try:
-        joined = "\n".join(items)
-    except TypeError:
-        joined = None
-    if (
-        joined is not None
-        and joined.isascii()
-        and joined.count("\n") == len(items) - 1
-        and _UNSAFE_NAMES.search(joined) is None
-        and max(map(len, items), default=0) <= MAX_NAME
-    ):
+    if _plain_names(items):
         return tuple(items)  # printable ASCII, stripped, not empty: each reads as itself
     names = []
     for i, value in enumerate(items):
@@ -460,8 +472,10 @@ def _read_exact(
         if array.dtype.kind == "f":
             missing = np.isnan(array)
             if missing.any():
-                if not optional:
-                    raise row_error(_first(missing))
+                if not optional:  # a blank, unless a row above it is bad
+                    blank = _first(missing)
+                    read_column(array[:blank], what=what, kind=kind, row_error=row_error)
+                    raise row_error(blank)
                 present = ~missing
                 at = np.flatnonzero(present)
                 array = array[present]
@@ -501,6 +515,14 @@ def _read_texts(array: NDArray[Any] | None, rows: int) -> tuple[str | None, ...]
     return tuple(None if is_blank(v) else cell_text(v) for v in array.tolist())
 
 
+class _BadRowError(Exception):
+    """Row `row` of a column cannot be read (the caller reports the first such row)."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
 def read_columns(
     stages: tuple[str, ...],
     arrays: Mapping[str, NDArray[Any]],
@@ -514,13 +536,45 @@ def read_columns(
     `arrays` holds ``rep``, one array per stage, ``bookings`` and any of
     ``quota``, ``cycle_days``, ``role``, ``segment``, each with `rows`
     values.  Numeric columns are read vectorised; text and object columns
-    one value at a time by the scalar readers.  The first row that cannot
-    be read raises ``row_error(row)``, the row-by-row reader's message for
-    it; a rep named twice raises naming both rows by `place`.
+    one value at a time by the scalar readers.  As the row-by-row reader,
+    the first row that cannot be read (the lowest, whatever the column)
+    raises ``row_error(row)``, that reader's message for it; then a rep
+    named twice raises, naming both rows by `place`.
     """
-    names = _read_names(arrays["rep"], row_error)
-    first: dict[str, int] = {}
+    bad: list[int] = []
+
+    def attempt(read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except _BadRowError as exc:
+            bad.append(exc.row)
+            return None
+
+    names = attempt(lambda: _read_names(arrays["rep"], _BadRowError))
+
+    def counts_at(stage: str) -> NDArray[Any]:
+        return _read_counts(arrays[stage], _BadRowError)
+
+    columns = [attempt(functools.partial(counts_at, stage)) for stage in stages]
+    bookings = attempt(
+        lambda: _read_exact(
+            arrays["bookings"], rows, kind="amount", optional=False, row_error=_BadRowError
+        )
+    )
+    quota = attempt(
+        lambda: _read_exact(
+            arrays.get("quota"), rows, kind="positive", optional=True, row_error=_BadRowError
+        )
+    )
+    cycle_days = attempt(
+        lambda: _read_exact(
+            arrays.get("cycle_days"), rows, kind="amount", optional=True, row_error=_BadRowError
+        )
+    )
+    if bad:
+        raise row_error(min(bad))
     if len(set(names)) != len(names):
+        first: dict[str, int] = {}
         for i, name in enumerate(names):
             if name in first:
                 raise InvalidInputError(
@@ -528,27 +582,18 @@ def read_columns(
                     "give one row per rep"
                 )
             first[name] = i
-    columns = [_read_counts(arrays[stage], row_error) for stage in stages]
     if all(c.dtype != object for c in columns):
         counts = whole_array(np.column_stack(columns).reshape(-1)).reshape(rows, len(stages))
     else:
-        counts = whole_array(
-            [v for row in zip(*(c.tolist() for c in columns), strict=True) for v in row]
-        )
-        counts = counts.reshape(rows, len(stages))
+        flat = [v for row in zip(*(c.tolist() for c in columns), strict=True) for v in row]
+        counts = whole_array(flat).reshape(rows, len(stages))
     return TeamColumns(
         stages=stages,
         names=names,
         counts=counts,
-        bookings=_read_exact(
-            arrays["bookings"], rows, kind="amount", optional=False, row_error=row_error
-        ),
-        quota=_read_exact(
-            arrays.get("quota"), rows, kind="positive", optional=True, row_error=row_error
-        ),
-        cycle_days=_read_exact(
-            arrays.get("cycle_days"), rows, kind="amount", optional=True, row_error=row_error
-        ),
+        bookings=bookings,
+        quota=quota,
+        cycle_days=cycle_days,
         role=_read_texts(arrays.get("role"), rows),
         segment=_read_texts(arrays.get("segment"), rows),
     )

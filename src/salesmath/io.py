@@ -32,6 +32,7 @@ import difflib
 import json
 import math
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -596,7 +597,7 @@ class FrameColumns:
     columns: tuple[str, ...]
     rows: int
     _get: Callable[[str], Any]
-    _row: Callable[[int], Mapping[str, Any]]
+    _row: Callable[[int], Sequence[Any]]
     _label: Callable[[int], object] | None = None
 
     def array(self, column: str) -> Any:
@@ -605,7 +606,7 @@ class FrameColumns:
 
     def row(self, i: int) -> dict[str, Any]:
         """Return row `i` as normalised column → Python value."""
-        return dict(zip(self.columns, self._row(i).values(), strict=True))
+        return dict(zip(self.columns, self._row(i), strict=True))
 
     def place(self, i: int) -> str:
         """Name row `i` for a message: ``row 'x'`` by a pandas label, else ``row 3``."""
@@ -648,8 +649,8 @@ def read_frame_columns(frame: object) -> FrameColumns:
         def get(column: str) -> Any:
             return pandas_frame.iloc[:, by_name[column]].to_numpy()
 
-        def row(i: int) -> Mapping[str, Any]:
-            return dict(enumerate(pandas_frame.iloc[[i]].to_dict("records")[0].values()))
+        def row(i: int) -> Sequence[Any]:
+            return list(pandas_frame.iloc[[i]].to_dict("records")[0].values())
 
         def label(i: int) -> object:
             return index[i : i + 1].tolist()[0]  # a Python value, as read_frame names rows
@@ -658,12 +659,7 @@ def read_frame_columns(frame: object) -> FrameColumns:
     else:
         import narwhals as nw
 
-        try:
-            data: Any = nw.from_native(frame)
-        except TypeError:
-            data = None
-        if isinstance(data, nw.LazyFrame):
-            data = data.collect()
+        data = _from_native(frame)
         if not isinstance(data, nw.DataFrame):
             simple = frame is None or isinstance(frame, str | int | float)
             what = _short(frame) if simple else f"a {type(frame).__name__}"
@@ -684,13 +680,30 @@ def read_frame_columns(frame: object) -> FrameColumns:
         def get(column: str) -> Any:
             return frame_data.get_column(named[column]).to_numpy()
 
-        def row(i: int) -> Mapping[str, Any]:
-            return dict(enumerate(frame_data.row(i)))
+        def row(i: int) -> Sequence[Any]:
+            return list(frame_data.row(i))
 
         read = FrameColumns(source, columns, len(data), get, row)
     if not read.rows:
         raise InvalidInputError(f"{source} has no rows")
     return read
+
+
+def _from_native(frame: object) -> Any:
+    """Return `frame` as an eager narwhals frame (a lazy one collected), or None if it is none."""
+    import narwhals as nw
+
+    with warnings.catch_warnings():
+        # narwhals announces that Dask support moves to a separate package:
+        # narwhals' news, not the user's problem
+        warnings.filterwarnings("ignore", message="Dask support is moving", category=FutureWarning)
+        try:
+            data: Any = nw.from_native(frame)
+        except TypeError:
+            return None
+        if isinstance(data, nw.LazyFrame):
+            data = data.collect()
+    return data
 
 
 def _check_length(rows: int, *, source: str) -> None:
@@ -702,12 +715,7 @@ def _narwhals_rows(frame: object) -> tuple[list[Any], list[dict[str, Any]]] | No
     """Return a frame's column names and rows through narwhals, or None if it is no frame."""
     import narwhals as nw
 
-    try:
-        data: Any = nw.from_native(frame)
-    except TypeError:
-        return None
-    if isinstance(data, nw.LazyFrame):
-        data = data.collect()
+    data = _from_native(frame)
     if not isinstance(data, nw.DataFrame):
         return None
     _check_length(len(data), source="the frame")
