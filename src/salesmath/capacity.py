@@ -18,12 +18,15 @@ measured mid-quarter looks below its model until its deals close.
 
 from __future__ import annotations
 
+import heapq
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -33,9 +36,18 @@ from pydantic import (
     model_validator,
 )
 
-from salesmath._format import RateCell, format_amount, format_cell, format_exact, format_percent
+from salesmath import _core
+from salesmath._format import (
+    RateCell,
+    format_amount,
+    format_cell,
+    format_count,
+    format_exact,
+    format_percent,
+)
 from salesmath._stages import conversion_name, split_conversion
 from salesmath._table import Column, Table, TabularModel
+from salesmath._teamdata import TeamColumns
 from salesmath.benchmarks import (
     BenchmarkCheck,
     BenchmarkReport,
@@ -48,7 +60,7 @@ from salesmath.errors import InvalidInputError, construct
 from salesmath.funnel import Funnel
 from salesmath.mix import DealSizeMix, capacity_mix
 from salesmath.numbers import Amount, PositiveAmount, Share, parse_share
-from salesmath.team import RepStats, Team
+from salesmath.team import Team
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,12 +75,18 @@ __all__ = [
     "Recommendation",
     "RepCapacity",
     "RoleBenchmark",
+    "SHOWN_REPS",
     "Shortfall",
     "assess_capacity",
     "check_benchmarks",
 ]
 
 DEAL_SIZE: Final = "deal_size"
+SHOWN_REPS: Final = 20
+"""A report with more reps below the model than this prints the ones with the largest gains
+(and says how many more there are); ``to_frame()`` and ``underutilized`` have every one."""
+NAMED_REPS: Final = 10
+"""A recommendation's sentence names its reps up to this many, and counts them past it."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,8 +101,13 @@ def __getattr__(name: str) -> tuple[RoleBenchmark, ...]:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _who(reps: Sequence[str]) -> str:
+    """Name the reps, or count them when there are more than NAMED_REPS."""
+    return ", ".join(reps) if len(reps) <= NAMED_REPS else f"{format_count(len(reps))} reps"
+
+
 def _check_stages(team: Team, funnel: Funnel) -> None:
-    if not team.reps:
+    if not len(team):
         raise InvalidInputError("team has no reps; a capacity check needs at least one rep")
     if tuple(team.stages) != tuple(funnel.stages):
         raise InvalidInputError(
@@ -174,39 +197,302 @@ class Recommendation(BaseModel):
     action: str
 
 
-class _Factors:
-    """A rep's factors of the multiplicative model and where they fall short."""
+# -- exact column arithmetic ------------------------------------------------------------------
+#
+# Every comparison and product below is exact: a/b < p/q is worked out as a·q < b·p on whole
+# numbers, in int64 where the largest magnitudes show the product stays below 2**63, and on
+# Python integers (object arrays) otherwise.
+
+Ints = NDArray[Any]
+"""Whole numbers, one per rep: int64, or Python ints in an object array."""
+
+
+def _largest(value: Ints | int) -> int:
+    """Return the largest magnitude in `value`, as a Python int (0 for no values)."""
+    if isinstance(value, int):
+        return abs(value)
+    if not len(value):
+        return 0
+    if value.dtype == object:
+        return int(max(abs(v) for v in value.tolist()))
+    return max(abs(int(value.max())), abs(int(value.min())))
+
+
+def _total(value: Ints) -> int:
+    """Return the exact sum of whole numbers."""
+    if value.dtype != object and _largest(value) * len(value) < 2**63:
+        return int(value.sum())
+    return int(sum(value.tolist(), 0))
+
+
+def _wide(value: Ints | int) -> Ints | int:
+    """`value` as Python ints (an object array), so no product of it can wrap around."""
+    if isinstance(value, int) or value.dtype == object:
+        return value
+    return value.astype(object)
+
+
+@overload
+def _mul(a: int, b: int) -> int: ...
+@overload
+def _mul(a: Ints, b: Ints | int) -> Ints: ...
+@overload
+def _mul(a: Ints | int, b: Ints) -> Ints: ...
+def _mul(a: Ints | int, b: Ints | int) -> Ints | int:
+    """Return ``a × b`` exactly: int64 when it cannot overflow, else Python ints."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a * b
+    wide = any(isinstance(v, np.ndarray) and v.dtype == object for v in (a, b))
+    if not wide and _largest(a) * _largest(b) < 2**63:
+        return np.multiply(a, b, dtype=np.int64)
+    return np.multiply(_wide(a), _wide(b))
+
+
+def _sub(a: Ints, b: Ints) -> Ints:
+    """Return ``a − b`` exactly."""
+    if a.dtype != object and b.dtype != object and _largest(a) + _largest(b) < 2**63:
+        return np.subtract(a, b, dtype=np.int64)
+    return np.subtract(_wide(a), _wide(b))
+
+
+def _pick(where: NDArray[np.bool_], a: Ints | int, b: Ints | int) -> Ints:
+    """Return `a` where `where`, else `b`, exactly (int64 when both fit)."""
+    fits = all(
+        (v.dtype != object) if isinstance(v, np.ndarray) else -(2**63) <= v < 2**63 for v in (a, b)
+    )
+    if fits:
+        return np.where(where, a, b).astype(np.int64, copy=False)
+    out = np.empty(len(where), dtype=object)
+    out[:] = np.where(where, _wide(a), _wide(b))
+    return out
+
+
+def _narrow(value: Ints) -> Ints:
+    """Return an object array of Python ints as int64 when every one fits."""
+    if value.dtype == object and _largest(value) < 2**63:
+        return value.astype(np.int64)
+    return value
+
+
+def _reduced(num: Ints, den: Ints) -> tuple[Ints, Ints]:
+    """Return each fraction ``num / den`` (den > 0) in lowest terms."""
+    if num.dtype == object or den.dtype == object:
+        num, den = num.astype(object), den.astype(object)
+    common = np.gcd(num, den)
+    return _narrow(num // common), _narrow(den // common)
+
+
+def _exact_sum(num: Ints, den: Ints) -> Fraction:
+    """Return the exact sum of the fractions ``num / den``, adding equal denominators first."""
+    if not len(num):
+        return Fraction(0)
+    dens, where = np.unique(den, return_inverse=True)
+    where = where.reshape(-1)
+    if num.dtype != object and _largest(num) * len(num) < 2**63:
+        sums = np.zeros(len(dens), dtype=np.int64)
+        np.add.at(sums, where, num)
+        totals = sums.tolist()
+    else:
+        totals = [0] * len(dens)
+        for at, value in zip(where.tolist(), num.tolist(), strict=True):
+            totals[at] += value
+    return sum(
+        (Fraction(s, d) for s, d in zip(totals, dens.tolist(), strict=True) if s), Fraction(0)
+    )
+
+
+def _by_gain(num: Ints, den: Ints, rank: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Return the order of the fractions ``num / den``, largest first, ties by `rank`.
+
+    Sorted by their float values, then checked exactly pair by pair (a/b >= c/d as
+    a·d >= c·b); where floats were too close to tell, sorted again exactly.
+    """
+    if len(num) < 2:
+        return np.arange(len(num), dtype=np.intp)
+    try:
+        with np.errstate(all="ignore"):
+            approx = num.astype(np.float64) / den.astype(np.float64)
+    except OverflowError:  # a number past a float's range: sort exactly
+        pass
+    else:
+        order = np.lexsort((rank, -approx)).astype(np.intp)
+        first, then = order[:-1], order[1:]
+        left = _mul(num[first], den[then])
+        right = _mul(num[then], den[first])
+        if bool(((left > right) | ((left == right) & (rank[first] < rank[then]))).all()):
+            return order
+    nums, dens, ranks = num.tolist(), den.tolist(), rank.tolist()
+    exact = sorted(range(len(nums)), key=lambda i: (-Fraction(nums[i], dens[i]), ranks[i]))
+    return np.array(exact, dtype=np.intp)
+
+
+def _name_rank(data: TeamColumns) -> NDArray[np.intp]:
+    """Each rep's place in the team sorted by name (kept in the team's cache)."""
+    rank: NDArray[np.intp] | None = data.cache.get("capacity.name_rank")
+    if rank is None:
+        names = data.names
+        order = sorted(range(len(names)), key=names.__getitem__)
+        rank = np.empty(len(names), dtype=np.intp)
+        rank[order] = np.arange(len(names), dtype=np.intp)
+        rank.flags.writeable = False
+        data.cache["capacity.name_rank"] = rank
+    return rank
+
+
+def _required(data: TeamColumns, funnel: Funnel, quota: Fraction | None) -> tuple[Ints, Ints]:
+    """Per rep, whether a quota is known (own, else `quota`) and the top-stage count it needs.
+
+    The count is what ``funnel.plan(quota)`` needs (0 where no quota is known), worked
+    out once per distinct quota with the plan's exact kernel.
+    """
+    nums, dens, size_num, size_den = funnel._kernel
+    n = len(data)
+    own = data.quota
+    has = np.ones(n, dtype=bool) if own.present is None else own.present.copy()
+    required: Ints = np.zeros(n, dtype=np.int64)
+    if own.any:
+        idx = np.flatnonzero(has)
+        distinct, where = np.unique(own.scaled[idx], return_inverse=True)
+        tops = _core.plan_rows(
+            distinct, own.denominator, size_num, size_den, nums, dens, len(distinct)
+        )[0]
+        if tops.dtype == object:
+            required = required.astype(object)
+        required[idx] = tops[where.reshape(-1)]
+    if quota is not None and not has.all():
+        deals = _core.deals_needed(quota.numerator, quota.denominator, size_num, size_den)
+        top = int(_core.required_counts(deals, nums, dens)[0])
+        required = _pick(has, required, top)
+        has[:] = True
+    return has, required
+
+
+class _Columns:
+    """The check worked out column-wise: who is below on what, and what closing it gains.
+
+    Factors are numbered 0 (the top stage's volume), 1 … s − 1 (the conversions, top to
+    bottom) and s (deal size).  For rep i and factor f, the actual value is
+    ``actual[f][0][i] / actual[f][1][i]`` where ``exists[f][i]``, the model's
+    ``assumed[f]``; a rep is below where ``actual < assumed × keep``.
+    """
 
     def __init__(
-        self, rep: RepStats, assumed: dict[str, Fraction], required: Fraction | None, keep: Fraction
+        self, data: TeamColumns, funnel: Funnel, quota: Fraction | None, keep: Fraction
     ) -> None:
-        top = next(iter(rep.counts))
-        self.required = required
-        self.actual: dict[str, Fraction | None] = {
-            top: Fraction(rep.counts[top]),
-            **rep.conversions,
-            DEAL_SIZE: rep.deal_size,
-        }
-        # Without a quota the volume is held against 0, so it is never below.
-        self.assumed = {**assumed, top: Fraction(0) if required is None else required}
-        self.short = [
-            name
-            for name, value in self.actual.items()
-            if value is not None and value < self.assumed[name] * keep
-        ]
+        counts = data.counts
+        n, s = counts.shape
+        self.data = data
+        self.factors: tuple[str, ...] = (
+            funnel.stages[0],
+            *funnel.conversions,
+            DEAL_SIZE,
+        )
+        self.has_quota, self.required = _required(data, funnel, quota)
+        bookings = data.bookings
+        won = counts[:, s - 1]
+        ones = np.ones(n, dtype=np.int64)
+        # actual numerators and denominators, whether the value exists, and the model's
+        self.actual: list[tuple[Ints, Ints]] = [(counts[:, 0], ones)]
+        self.exists: list[NDArray[np.bool_]] = [np.ones(n, dtype=bool)]
+        self.assumed: list[tuple[Ints | int, int]] = [(self.required, 1)]
+        for j, rate in enumerate(funnel.rates):
+            self.actual.append((counts[:, j + 1], counts[:, j]))
+            self.exists.append(np.asarray(counts[:, j] > 0, dtype=bool))
+            self.assumed.append((rate.numerator, rate.denominator))
+        size = funnel.deal_size
+        self.actual.append((bookings.scaled, _mul(won, bookings.denominator)))
+        self.exists.append(np.asarray(won > 0, dtype=bool))
+        self.assumed.append((size.numerator, size.denominator))
+        # below: actual_num × assumed_den × keep_den < actual_den × assumed_num × keep_num
+        short = np.zeros((n, s + 1), dtype=bool)
+        for f, ((an, ad), (en, ed)) in enumerate(zip(self.actual, self.assumed, strict=True)):
+            left = _mul(an, ed * keep.denominator)
+            right = _mul(ad, _mul(en, keep.numerator))
+            short[:, f] = self.exists[f] & np.asarray(np.less(left, right), dtype=bool)
+        short[:, 0] &= self.has_quota
+        self.short = short
+        self.bookings = bookings.scaled
+        # what the model makes of each rep's own factors: their bookings when every count
+        # is above 0, else 0 (a zero count zeroes a factor above any that does not exist)
+        self.booked = _pick(np.all(counts > 0, axis=1), bookings.scaled, 0)
+        self.rank = _name_rank(data)
+        below = np.flatnonzero(short.any(axis=1))
+        num, den = self._gains(below, short[below])
+        order = _by_gain(num, den, self.rank[below])
+        self.below: NDArray[np.intp] = below[order]
+        self.gain: tuple[Ints, Ints] = (num[order], den[order])
+        self.alone: list[tuple[NDArray[np.intp], Ints, Ints]] = []
+        for f in range(s + 1):
+            idx = np.flatnonzero(short[:, f])
+            closed = np.zeros((len(idx), s + 1), dtype=bool)
+            closed[:, f] = True
+            self.alone.append((idx, *self._gains(idx, closed)))
 
-    def modeled(self, close: Iterable[str] = ()) -> Fraction:
-        """Bookings by the model, with the factors in `close` raised to the assumption.
+    def _gains(self, idx: NDArray[np.intp], closed: NDArray[np.bool_]) -> tuple[Ints, Ints]:
+        """Bookings reps `idx` gain with the factors `closed` raised to the model, in lowest terms.
 
-        A factor that does not exist (a conversion out of a stage with no
-        volume, the deal size of no deals) sits below a zero factor, so the
-        product is zero until that zero is closed; then it takes the assumption.
+        The model's bookings are the product of the factors; a factor that does not
+        exist takes the model's value (a zero factor above it keeps the product 0
+        until that one is closed too).
         """
-        closing = set(close)
-        product = Fraction(1)
-        for name, value in self.actual.items():
-            product *= self.assumed[name] if value is None or name in closing else value
-        return product
+        num: Ints | int = 1
+        den: Ints | int = 1
+        for f, ((an, ad), (en, ed)) in enumerate(zip(self.actual, self.assumed, strict=True)):
+            use = closed[:, f] | ~self.exists[f][idx]
+            model = en[idx] if isinstance(en, np.ndarray) else en
+            num = _mul(num, _pick(use, model, an[idx]))
+            den = _mul(den, _pick(use, ed, ad[idx]))
+        num, den = _as_ints(num, len(idx)), _as_ints(den, len(idx))
+        # gain = num / den − booked / D, D the bookings' common denominator
+        scale = self.data.bookings.denominator
+        gain = _sub(_mul(num, scale), _mul(self.booked[idx], den))
+        return _reduced(gain, _mul(den, scale))
+
+    def names(self, idx: NDArray[np.intp]) -> tuple[str, ...]:
+        """Return the names of reps `idx`, sorted."""
+        ordered = idx[np.argsort(self.rank[idx], kind="stable")]
+        return tuple(self.data.name_array[ordered].tolist())
+
+    def gain_alone(self, f: int, i: int) -> Fraction:
+        """Bookings rep `i` gains by closing factor `f` alone (the rep is below on it)."""
+        idx, num, den = self.alone[f]
+        at = int(np.searchsorted(idx, i))
+        return Fraction(int(num[at]), int(den[at]))
+
+    def actual_value(self, f: int, i: int) -> Fraction:
+        """Return rep `i`'s actual value of factor `f` (which exists)."""
+        an, ad = self.actual[f]
+        return Fraction(int(an[i]), int(ad[i]))
+
+    def assumed_value(self, f: int, i: int) -> Fraction:
+        """Return the model's value of factor `f` for rep `i`."""
+        en, ed = self.assumed[f]
+        return Fraction(int(en[i]) if isinstance(en, np.ndarray) else en, ed)
+
+
+def _as_ints(value: Ints | int, rows: int) -> Ints:
+    """`value` as an array of `rows` whole numbers (a Python int is every row's)."""
+    if isinstance(value, np.ndarray):
+        return value
+    if -(2**63) <= value < 2**63:
+        return np.full(rows, value, dtype=np.int64)
+    out = np.empty(rows, dtype=object)
+    out[:] = value
+    return out
+
+
+def _built(cls: type[M], /, **values: Any) -> M:
+    """Make a model from values salesmath worked out exactly, without validating them again.
+
+    The same as ``cls(**values)`` for such values (the rep's own figures, exact
+    fractions), at a fraction of the cost: a report may hold many thousand reps.
+    """
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
 
 
 class CapacityReport(TabularModel):
@@ -309,61 +595,78 @@ class CapacityReport(TabularModel):
         }
 
     @cached_property
-    def _factors(self) -> dict[str, _Factors]:
-        funnel = self.funnel
-        assumed = self._assumed
-        keep = 1 - self.tolerance
-        top = funnel.stages[0]
-        needs: dict[Fraction, Fraction] = {}
-        factors = {}
-        for rep in self.team.reps:
-            quota = rep.quota if rep.quota is not None else self.quota
-            required = None
-            if quota is not None:
-                if quota not in needs:
-                    needs[quota] = Fraction(funnel.plan(quota).counts[top])
-                required = needs[quota]
-            factors[rep.rep] = _Factors(rep, assumed, required, keep)
-        return factors
+    def _columns(self) -> _Columns:
+        return _Columns(self.team._data, self.funnel, self.quota, 1 - self.tolerance)
+
+    def _shortfalls(self, i: int, short: Sequence[bool]) -> tuple[Shortfall, ...]:
+        columns = self._columns
+        return tuple(
+            _built(
+                Shortfall,
+                factor=factor,
+                actual=columns.actual_value(f, i),
+                assumed=columns.assumed_value(f, i),
+            )
+            for f, factor in enumerate(columns.factors)
+            if short[f]
+        )
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def underutilized(self) -> tuple[RepCapacity, ...]:
-        """Reps below the model on at least one factor, largest gain first."""
-        reps = []
-        for rep in self.team.reps:
-            factors = self._factors[rep.rep]
-            if factors.short:
-                reps.append(
-                    RepCapacity(
-                        rep=rep.rep,
-                        bookings=rep.bookings,
-                        shortfalls=tuple(
-                            Shortfall(
-                                factor=name,
-                                actual=factors.actual[name],
-                                assumed=factors.assumed[name],
-                            )
-                            for name in factors.short
-                        ),
-                        gain=factors.modeled(factors.short) - factors.modeled(),
-                    )
-                )
-        return tuple(sorted(reps, key=lambda r: (-r.gain, r.rep)))
+        """Reps below the model on at least one factor, largest gain first (then by name).
+
+        Built from the report's columns the first time it is read: a large team's
+        summary and table do not need a model per rep.
+        """
+        columns = self._columns
+        data = self.team._data
+        below = columns.below.tolist()
+        nums, dens = (part.tolist() for part in columns.gain)
+        shorts = columns.short[columns.below].tolist()
+        return tuple(
+            _built(
+                RepCapacity,
+                rep=data.names[i],
+                bookings=Fraction(int(data.bookings.scaled[i]), data.bookings.denominator),
+                shortfalls=self._shortfalls(i, short),
+                gain=Fraction(num, den),
+            )
+            for i, num, den, short in zip(below, nums, dens, shorts, strict=True)
+        )
+
+    @property
+    def _below(self) -> int:
+        """How many reps are below the model on at least one factor."""
+        return len(self._columns.below)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def share_below(self) -> Amount:
         """The share of reps below the model on at least one factor."""
-        return Fraction(len(self.underutilized), len(self.team.reps))
+        return Fraction(self._below, len(self.team))
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def headroom(self) -> Amount:
         """Bookings gained if every rep closed every shortfall, by the multiplicative model."""
-        return sum((rep.gain for rep in self.underutilized), Fraction(0))
+        return _exact_sum(*self._columns.gain)
 
     # -- the team --------------------------------------------------------------
+
+    @cached_property
+    def _totals(self) -> tuple[int, int, int, list[int], int]:
+        """Reps with a quota, their top-stage count and its need; stage totals; bookings."""
+        columns = self._columns
+        data = self.team._data
+        known = columns.has_quota
+        return (
+            int(known.sum()),
+            _total(data.counts[known, 0]),
+            _total(columns.required[known]),
+            data.stage_totals(),
+            data.bookings.total(),
+        )
 
     def _pooled(self, stars: Sequence[str] = ()) -> dict[str, tuple[Fraction, Fraction]]:
         """Per factor, the team's pooled actual and assumed value, without `stars`.
@@ -374,27 +677,34 @@ class CapacityReport(TabularModel):
         that does not exist for the group (no volume at a stage, no deals) is
         left out.
         """
-        team = self.team.without(stars) if stars else self.team
+        data = self.team._data
+        columns = self._columns
+        known, volume, needed, totals, booked = self._totals
+        totals = list(totals)
+        for i in (data.index[name] for name in stars):
+            counts = [int(c) for c in data.counts[i].tolist()]
+            totals = [t - c for t, c in zip(totals, counts, strict=True)]
+            booked -= int(data.bookings.scaled[i])
+            if columns.has_quota[i]:
+                known -= 1
+                volume -= counts[0]
+                needed -= int(columns.required[i])
+        stages = self.team.stages
         pooled: dict[str, tuple[Fraction, Fraction]] = {}
-        top = team.stages[0]
-        known = [
-            self._factors[r.rep] for r in team.reps if self._factors[r.rep].required is not None
-        ]
         if known:
-            actual = sum(
-                r.counts[top] for r in team.reps if self._factors[r.rep].required is not None
-            )
-            pooled[top] = (Fraction(actual), sum((f.assumed[top] for f in known), Fraction(0)))
+            pooled[stages[0]] = (Fraction(volume), Fraction(needed))
         assumed = self._assumed
-        totals = {stage: sum(r.counts[stage] for r in team.reps) for stage in team.stages}
-        for upper, lower in itertools.pairwise(team.stages):
-            if totals[upper]:
+        for (upper, lower), (above, below) in zip(
+            itertools.pairwise(stages), itertools.pairwise(totals), strict=True
+        ):
+            if above:
                 name = conversion_name(upper, lower)
-                pooled[name] = (RateCell.of(totals[lower], totals[upper]), assumed[name])
-        won = totals[team.stages[-1]]
-        if won:
-            bookings = sum((r.bookings for r in team.reps), Fraction(0))
-            pooled[DEAL_SIZE] = (bookings / won, assumed[DEAL_SIZE])
+                pooled[name] = (RateCell.of(below, above), assumed[name])
+        if totals[-1]:
+            pooled[DEAL_SIZE] = (
+                Fraction(booked, data.bookings.denominator) / totals[-1],
+                assumed[DEAL_SIZE],
+            )
         return pooled
 
     def _pooled_below(self, stars: Sequence[str] = ()) -> dict[str, bool]:
@@ -403,12 +713,24 @@ class CapacityReport(TabularModel):
             name: actual < assumed * keep for name, (actual, assumed) in self._pooled(stars).items()
         }
 
+    def _stars(self, k: int) -> list[str]:
+        """Return the `k` top reps by bookings (ties by name)."""
+        data = self.team._data
+        scaled = data.bookings.scaled
+        candidates: Sequence[int] = range(len(data))
+        if scaled.dtype != object and len(data) > k:
+            line = np.partition(scaled, len(data) - k)[len(data) - k]
+            candidates = np.flatnonzero(scaled >= line).tolist()
+        top = heapq.nsmallest(k, candidates, key=lambda i: (-int(scaled[i]), data.names[i]))
+        return [data.names[i] for i in top]
+
     @cached_property
     def _masking(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         meets = {name for name, below in self._pooled_below().items() if not below}
-        ranked = [r.rep for r in sorted(self.team.reps, key=lambda r: (-r.bookings, r.rep))]
+        n = len(self.team)
+        ranked = self._stars(2) if n > 2 else []
         for k in (1, 2):
-            if len(ranked) - k <= k:  # the rest must outnumber the stars
+            if n - k <= k:  # the rest must outnumber the stars
                 break
             without = self._pooled_below(ranked[:k])
             masked = tuple(name for name, below in without.items() if below and name in meets)
@@ -443,24 +765,22 @@ class CapacityReport(TabularModel):
     @cached_property
     def recommendations(self) -> tuple[Recommendation, ...]:
         """Where to look instead of hiring, one per factor with reps below, largest gain first."""
-        order = [self.funnel.stages[0], *self._assumed]
+        columns = self._columns
+        order = columns.factors
         recommendations = []
-        for factor in order:
-            reps = [r.rep for r in self.underutilized if factor in self._factors[r.rep].short]
-            if not reps:
+        for factor, (idx, num, den) in zip(order, columns.alone, strict=True):
+            if not len(idx):
                 continue
-            gain = sum((self._gain_alone(r, factor) for r in reps), Fraction(0))
             recommendations.append(
-                Recommendation(
-                    factor=factor, reps=tuple(sorted(reps)), gain=gain, action=self._action(factor)
+                _built(
+                    Recommendation,
+                    factor=factor,
+                    reps=columns.names(idx),
+                    gain=_exact_sum(num, den),
+                    action=self._action(factor),
                 )
             )
         return tuple(sorted(recommendations, key=lambda r: (-r.gain, order.index(r.factor))))
-
-    def _gain_alone(self, rep: str, factor: str) -> Fraction:
-        """Bookings `rep` gains by closing the gap on `factor` alone."""
-        factors = self._factors[rep]
-        return factors.modeled([factor]) - factors.modeled()
 
     def _action(self, factor: str) -> str:
         """Return the hypothesis the counts support for `factor`, and where to check it."""
@@ -491,14 +811,10 @@ class CapacityReport(TabularModel):
 
     # -- reading ---------------------------------------------------------------
 
-    def _cell(self, factor: str, value: Fraction, rep: RepStats | None = None) -> Fraction:
+    def _cell(self, factor: str, value: Fraction) -> Fraction:
         """Return a factor's value for a table or a sentence: a rate as a :class:`RateCell`."""
-        pair = split_conversion(factor, self.funnel.stages)
-        if pair is None or isinstance(value, RateCell):
+        if split_conversion(factor, self.funnel.stages) is None or isinstance(value, RateCell):
             return value
-        if rep is not None:
-            upper, lower = pair
-            return RateCell.of(rep.counts[lower], rep.counts[upper])
         return RateCell(value)
 
     def _show(self, factor: str, value: Fraction) -> str:
@@ -508,14 +824,21 @@ class CapacityReport(TabularModel):
         if not self.headroom:
             return ""
         text = f"; closing their gaps adds {format_amount(self.headroom)}"
-        reps = self.team.reps
-        quotas = [q for r in reps if (q := r.quota or self.quota) is not None]
-        if quotas:
-            mean = sum(quotas, Fraction(0)) / len(quotas)
+        n = len(self.team)
+        own = self.team._data.quota
+        count, total = own.count(), own.sum()
+        if self.quota is not None:
+            total += self.quota * (n - count)
+            count = n
+        if count:
+            mean = total / count
             whose = (
                 "an average rep's quota"
-                if len(quotas) == len(reps)
-                else f"the average quota of the {len(quotas)} of {len(reps)} reps who have one"
+                if count == n
+                else (
+                    f"the average quota of the {format_count(count)} of {format_count(n)} "
+                    "reps who have one"
+                )
             )
             text += f" — {format_amount(self.headroom / mean)} of {whose} ({format_amount(mean)})"
         return text
@@ -542,7 +865,7 @@ class CapacityReport(TabularModel):
 
     def _verdict(self) -> str:
         """One sentence: hire or not, and why."""
-        n, k = len(self.team.reps), len(self.underutilized)
+        n, k = format_count(len(self.team)), format_count(self._below)
         below = f"{k} of {n} reps ({format_percent(self.share_below)}) are below the model"
         limit = f"limit {format_percent(self.max_share_below)}"
         gain = self._headroom_text()
@@ -556,9 +879,9 @@ class CapacityReport(TabularModel):
         return "Don't hire yet: " + "; and ".join(reasons) + "."
 
     def _looks(self) -> list[str]:
-        """One sentence per recommendation."""
+        """One sentence per recommendation (naming its reps, or counting them past NAMED_REPS)."""
         return [
-            f"Look first at {r.factor} ({', '.join(r.reps)}, +{format_amount(r.gain)}): {r.action}."
+            f"Look first at {r.factor} ({_who(r.reps)}, +{format_amount(r.gain)}): {r.action}."
             for r in self.recommendations
         ]
 
@@ -583,25 +906,51 @@ class CapacityReport(TabularModel):
         """The :meth:`summary` (its old name)."""
         return self.summary()
 
-    def table(self) -> Table:
-        """Return one row per rep and shortfall: actual, model, the gain of closing it alone."""
-        rows = [
-            (
-                rep.rep,
-                shortfall.factor,
-                self._cell(shortfall.factor, shortfall.actual, self.team[rep.rep]),
-                self._cell(shortfall.factor, shortfall.assumed),
-                self._gain_alone(rep.rep, shortfall.factor),
-            )
-            for rep in self.underutilized
-            for shortfall in rep.shortfalls
-        ]
-        n, k = len(self.team.reps), len(self.underutilized)
+    def _rows(self, shown: int | None) -> list[tuple[str, str, Fraction, Fraction, Fraction]]:
+        """Return the rows of the `shown` reps with the largest gains (None: every rep)."""
+        columns = self._columns
+        data = self.team._data
+        below = columns.below if shown is None else columns.below[:shown]
+        counts = data.counts[below].tolist()
+        rows = []
+        for i, short, rep_counts in zip(
+            below.tolist(), columns.short[below].tolist(), counts, strict=True
+        ):
+            for f, factor in enumerate(columns.factors):
+                if not short[f]:
+                    continue
+                actual: Fraction
+                if 0 < f < len(columns.factors) - 1:  # a rate shows the rep's counts
+                    actual = RateCell.of(rep_counts[f], rep_counts[f - 1])
+                else:
+                    actual = columns.actual_value(f, i)
+                rows.append(
+                    (
+                        data.names[i],
+                        factor,
+                        actual,
+                        self._cell(factor, columns.assumed_value(f, i)),
+                        columns.gain_alone(f, i),
+                    )
+                )
+        return rows
+
+    def _table(self, shown: int | None) -> Table:
+        n, k = len(self.team), self._below
         tolerance = f", tolerance {format_percent(self.tolerance)}" if self.tolerance else ""
+        rows = self._rows(None if shown is None or k <= shown else shown)
+        notes = [self._verdict(), *self._looks()]
+        if shown is not None and k > shown:
+            notes.insert(
+                0,
+                f"The {shown} reps with the largest gains are shown; {k - shown:,} more reps "
+                "below the model are not (to_frame() and underutilized have every one).",
+            )
         return Table(
             title=(
-                f"Capacity against the model: {k} of {n} reps ({format_percent(self.share_below)}) "
-                f"below (limit {format_percent(self.max_share_below)}{tolerance})"
+                f"Capacity against the model: {format_count(k)} of {format_count(n)} reps "
+                f"({format_percent(self.share_below)}) below "
+                f"(limit {format_percent(self.max_share_below)}{tolerance})"
             ),
             columns=(
                 Column("rep", align="left"),
@@ -611,8 +960,31 @@ class CapacityReport(TabularModel):
                 Column("gain", format_amount),
             ),
             rows=rows,
-            notes=[self._verdict(), *self._looks()],
+            notes=notes,
         )
+
+    def table(self) -> Table:
+        """Return one row per rep and shortfall: actual, model, the gain of closing it alone.
+
+        Every rep below the model has its rows, largest gain first, so ``to_frame()``
+        has them all; the text and HTML views show the :data:`SHOWN_REPS` reps with
+        the largest gains and say how many more there are.
+        """
+        return self._table(None)
+
+    def to_text(self) -> str:
+        """Return the report as a plain-text table (what ``print`` shows).
+
+        A team with more than :data:`SHOWN_REPS` reps below the model shows
+        those with the largest gains, and says how many more there are.
+        """
+        return self._table(SHOWN_REPS).to_text()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return self._table(SHOWN_REPS).to_html()
 
     def plot(self, ax: Axes | None = None, *, kind: str = "shortfalls", **kwargs: Any) -> Axes:
         """Draw the reps below the model, or the headroom; return the matplotlib axes.
@@ -626,9 +998,14 @@ class CapacityReport(TabularModel):
         return plot_capacity(self, ax, kind=kind, **kwargs)
 
     def __repr__(self) -> str:
+        below = self._columns.below
+        names = (
+            str([self.team._data.names[i] for i in below.tolist()])
+            if len(below) <= SHOWN_REPS
+            else f"{len(below):,} reps"
+        )
         return (
-            f"CapacityReport(reps={len(self.team.reps)}, "
-            f"underutilized={[r.rep for r in self.underutilized]}, "
+            f"CapacityReport(reps={len(self.team)}, underutilized={names}, "
             f"share_below={format_exact(self.share_below)}, "
             f"masking_reps={list(self.masking_reps)}, headroom={format_exact(self.headroom)}, "
             f"ready_to_hire={self.ready_to_hire})"
@@ -727,10 +1104,13 @@ def assess_capacity(
     )
     if history is None:
         return report
-    below = [
-        r.rep for r in report.underutilized if any(s.factor == DEAL_SIZE for s in r.shortfalls)
-    ]
-    rest = [r.rep for r in report.team.reps if r.rep not in below]
-    return report.model_copy(
+    columns = report._columns
+    names = report.team._data.names
+    below = [names[i] for i in columns.below.tolist() if columns.short[i, -1]]
+    low = set(below)
+    rest = [name for name in names if name not in low]
+    copy = report.model_copy(
         update={"deal_size_mix": capacity_mix(history, below, rest, by=mix_by)}
     )
+    copy.__dict__["_columns"] = columns  # the same team, funnel and options
+    return copy
