@@ -17,11 +17,9 @@ levers that explain most of the gap.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-import weakref
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -53,6 +51,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from numpy.typing import NDArray
 
+    from salesmath._teamdata import ExactColumn, TeamColumns
     from salesmath.history import History
 
 __all__ = ["SUMMARY_SHARE", "MetricRow", "ThirdsComparison", "compare_thirds"]
@@ -70,8 +69,6 @@ is no gap to share out (the bottom third booked nothing, or the top third,
 ranked by another metric, does not out-book it), every factor on which one
 third is at least this much ahead of the other is named.
 """
-
-_INT64_SAFE: Final = 2**62
 
 
 class MetricRow(BaseModel):
@@ -535,108 +532,45 @@ def _log(value: Fraction) -> float:
 
 # -- data --------------------------------------------------------------------------
 
+_FLOAT_EXACT: Final = 2**53
+"""Whole numbers up to this are exact as floats: one float division of two of them is
+the correctly rounded quotient, as Python's ``int / int`` is."""
 
-@dataclass(frozen=True)
-class _Data:
-    """The compared reps as columns: exact where it matters, floats for statistics."""
 
-    names: list[str]
-    counts: NDArray[Any]  # (reps, stages), int64 or Python ints
-    scaled: NDArray[Any]  # bookings × denominator, whole numbers
-    denominator: int
-    quota: list[Fraction | None]
-    cycle_days: list[Fraction | None]
+def _quotients(
+    numerators: NDArray[Any],
+    denominators: NDArray[Any] | int,
+    present: NDArray[np.bool_] | None = None,
+) -> NDArray[np.float64]:
+    """Return each ``numerators[i] / denominators[i]`` correctly rounded to a float.
 
-    @functools.cached_property
-    def name_array(self) -> NDArray[Any]:
-        """The names as an object array, to pick a group's names at once."""
-        return np.array(self.names, dtype=object)
-
-    @functools.cached_property
-    def any_cycle_days(self) -> bool:
-        """Whether some rep has cycle days."""
-        return any(c is not None for c in self.cycle_days)
-
-    @functools.cached_property
-    def spearman(self) -> _Spearman:
-        """Correlations with bookings, bookings sorted once for the team."""
-        return _Spearman(self.float_bookings())
-
-    @functools.cached_property
-    def columns(self) -> dict[str, SortedColumn]:
-        """Each metric's per-rep values, sorted once for the team (by metric name)."""
-        return {}
-
-    def column(self, name: str, values: NDArray[np.float64]) -> SortedColumn:
-        """Return metric `name`'s values (`values`, per rep) sorted, sorting them once."""
-        if name == "bookings":
-            return self.spearman.bookings
-        if name not in self.columns:
-            self.columns[name] = SortedColumn(values)
-        return self.columns[name]
-
-    def bookings_order(self) -> NDArray[np.intp] | None:
-        """Reps by bookings, lowest first, when the float sort is the exact one."""
-        if self.scaled.dtype == object or (len(self.scaled) and int(self.scaled.max()) >= 2**52):
-            return None  # floats could tie where the whole numbers do not
-        return self.spearman.bookings.order
-
-    @classmethod
-    def of(cls, team: Team) -> _Data:
-        reps, n, s = team.reps, len(team.reps), len(team.stages)
-        bookings = [rep.bookings for rep in reps]
-        denominator = math.lcm(*{b.denominator for b in bookings})
-        # one flat pass, no list per rep: on 100,000 reps the per-rep lists cost more
-        # in garbage-collector passes than everything else here
-        flat = itertools.chain.from_iterable(rep.counts.values() for rep in reps)
-        if denominator == 1:
-            numerators: Iterable[int] = (b.numerator for b in bookings)
-        else:
-            numerators = (b.numerator * (denominator // b.denominator) for b in bookings)
-        try:
-            counts = np.fromiter(flat, dtype=np.int64, count=n * s).reshape(n, s)
-            scaled = np.fromiter(numerators, dtype=np.int64, count=n)
-            safe = max(int(counts.max()), int(scaled.max())) * n < _INT64_SAFE
-        except OverflowError:
-            safe = False
-        if not safe:  # whole numbers too big for int64 sums: Python ints
-            counts = np.array([list(rep.counts.values()) for rep in reps], dtype=object)
-            scaled = np.array(
-                [b.numerator * (denominator // b.denominator) for b in bookings], dtype=object
-            )
-        counts.flags.writeable = scaled.flags.writeable = False  # shared by later comparisons
-        return cls(
-            names=[rep.rep for rep in reps],
-            counts=counts,
-            scaled=scaled,
-            denominator=denominator,
-            quota=[rep.quota for rep in reps],
-            cycle_days=[rep.cycle_days for rep in reps],
+    NaN (kept internal, for the statistics) where the denominator is 0 or
+    `present` is False.  The same floats whatever common denominator the
+    exact values were written over, so the rank statistics never depend on
+    how a team was built.
+    """
+    dens = denominators if isinstance(denominators, np.ndarray) else None
+    if (
+        numerators.dtype != object
+        and (dens is None or dens.dtype != object)
+        and _fits_float(numerators)
+        and (_fits_float(dens) if dens is not None else abs(int(denominators)) <= _FLOAT_EXACT)
+    ):
+        bottom = (
+            dens.astype(np.float64) if dens is not None else np.float64(float(int(denominators)))
         )
-
-    def float_bookings(self) -> NDArray[np.float64]:
-        if self.scaled.dtype == object:
-            return np.array([n / self.denominator for n in self.scaled], dtype=np.float64)
-        return self.scaled.astype(np.float64) / self.denominator
-
-
-_DATA: dict[int, tuple[weakref.ref[Team], _Data]] = {}
-"""The columns of the teams compared lately, while each team lives (a Team never changes)."""
-
-
-def _data(team: Team) -> _Data:
-    """Return the team's columns, read once per team: comparing it again reuses them."""
-    key = id(team)
-    seen = _DATA.get(key)
-    if seen is not None and seen[0]() is team:
-        return seen[1]
-    data = _Data.of(team)
-
-    def forget(_: object, key: int = key) -> None:
-        _DATA.pop(key, None)
-
-    _DATA[key] = (weakref.ref(team, forget), data)
-    return data
+        out: NDArray[np.float64] = np.full(len(numerators), np.nan)
+        where = bottom != 0 if present is None else (bottom != 0) & present
+        np.divide(numerators.astype(np.float64), bottom, out=out, where=where)
+        return out
+    # beyond a float's whole numbers: Python's exact-then-rounded division, rep by rep
+    tops = numerators.tolist()
+    bottoms = dens.tolist() if dens is not None else [int(denominators)] * len(tops)
+    keep = [True] * len(tops) if present is None else present.tolist()
+    return np.array(
+        [t / b if b and k else math.nan for t, b, k in zip(tops, bottoms, keep, strict=True)],
+        dtype=np.float64,
+    )
 
 
 def _ratio_floats(upper: NDArray[Any], lower: NDArray[Any]) -> NDArray[np.float64]:
@@ -647,18 +581,122 @@ def _ratio_floats(upper: NDArray[Any], lower: NDArray[Any]) -> NDArray[np.float6
     return out
 
 
-def _optional_floats(values: list[Fraction | None]) -> NDArray[np.float64]:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-
-
-def _mean(values: Iterable[Fraction]) -> Fraction | None:
-    items = list(values)
-    if not items:
-        return None
-    common = math.lcm(*{v.denominator for v in items})
-    return Fraction(
-        sum(v.numerator * (common // v.denominator) for v in items), common * len(items)
+def _fits_float(column: NDArray[Any]) -> bool:
+    """Whether every whole number in an int64 column is exact as a float."""
+    return not len(column) or (
+        int(column.max()) <= _FLOAT_EXACT and int(column.min()) >= -_FLOAT_EXACT
     )
+
+
+def _times(column: NDArray[Any], factor: int) -> NDArray[Any]:
+    """Return ``column × factor`` exactly: int64 when every product fits, else Python ints."""
+    if factor == 1:
+        return column
+    if column.dtype != object:
+        largest = max(abs(int(column.max())), abs(int(column.min()))) if len(column) else 0
+        if largest * abs(factor) < 2**63:
+            return column * factor
+    return column.astype(object) * factor
+
+
+def _total(column: NDArray[Any], idx: NDArray[np.intp]) -> int:
+    """Return the exact sum of `column` over the reps `idx` (int64: no sum overflows)."""
+    return int(column[idx].sum())
+
+
+def _sum_of_ratios(numerators: NDArray[Any], denominators: NDArray[Any]) -> Fraction:
+    """Return ``Σ numerators[i] / denominators[i]`` exactly (every denominator > 0).
+
+    The numerators over each distinct denominator are added first, as
+    whole numbers, so the Python work is per distinct denominator (a team's
+    few quotas), not per rep.
+    """
+    if not len(denominators):
+        return Fraction(0)
+    if numerators.dtype == object or denominators.dtype == object:
+        grouped: dict[int, int] = {}
+        for top, bottom in zip(numerators.tolist(), denominators.tolist(), strict=True):
+            grouped[bottom] = grouped.get(bottom, 0) + top
+        bottoms, tops = list(grouped), list(grouped.values())
+    else:
+        order = np.argsort(denominators, kind="stable")
+        ranked = denominators[order]
+        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+        bottoms = ranked[starts].tolist()
+        tops = np.add.reduceat(numerators[order], starts).tolist()
+    common = math.lcm(*bottoms)
+    return Fraction(sum(t * (common // b) for t, b in zip(tops, bottoms, strict=True)), common)
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The compared reps: the team's own exact columns, and what the comparison works out.
+
+    Sorted metric columns, the Spearman ranks of bookings and the bookings
+    order go in the team's ``cache`` (keys ``"thirds.*"``): a team never
+    changes, so comparing it again sorts nothing.
+    """
+
+    columns: TeamColumns
+
+    @classmethod
+    def of(cls, team: Team) -> _Data:
+        return cls(team._data)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.columns.names
+
+    @property
+    def name_array(self) -> NDArray[Any]:
+        return self.columns.name_array
+
+    @property
+    def counts(self) -> NDArray[Any]:
+        """(reps, stages), int64 or Python ints."""
+        return self.columns.counts
+
+    @property
+    def bookings(self) -> ExactColumn:
+        return self.columns.bookings
+
+    @property
+    def quota(self) -> ExactColumn:
+        return self.columns.quota
+
+    @property
+    def cycle_days(self) -> ExactColumn:
+        return self.columns.cycle_days
+
+    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+        cache = self.columns.cache
+        key = f"thirds.{key}"
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    @property
+    def spearman(self) -> _Spearman:
+        """Correlations with bookings, bookings sorted once for the team."""
+        spearman: _Spearman = self._cached(
+            "spearman",
+            lambda: _Spearman(self.bookings.floats()),
+        )
+        return spearman
+
+    def column(self, name: str, values: Callable[[], NDArray[np.float64]]) -> SortedColumn:
+        """Return metric `name`'s per-rep values (`values()`, floats) sorted, sorting them once."""
+        if name == "bookings":
+            return self.spearman.bookings
+        column: SortedColumn = self._cached(f"sorted.{name}", lambda: SortedColumn(values()))
+        return column
+
+    def bookings_order(self) -> NDArray[np.intp] | None:
+        """Reps by bookings, lowest first (the float sort), when bookings are int64."""
+        if self.bookings.scaled.dtype == object:
+            return None  # Python ints: sorted exactly by _order instead
+        order: NDArray[np.intp] = self.spearman.bookings.order
+        return order
 
 
 # -- ranking ---------------------------------------------------------------------
@@ -675,8 +713,8 @@ class _Ranking:
     """
 
     keys: NDArray[Any]
-    numerators: list[int] = field(default_factory=list)
-    denominators: list[int] = field(default_factory=list)
+    numerators: NDArray[Any] | None = None
+    denominators: NDArray[Any] | int = 1
     missing: tuple[int, ...] = ()
 
     @classmethod
@@ -684,56 +722,69 @@ class _Ranking:
         return cls(keys=keys)
 
     @classmethod
-    def ratio(cls, numerators: list[int], denominators: list[int]) -> _Ranking:
-        missing = tuple(i for i, q in enumerate(denominators) if q == 0)
-        keys = np.array(
-            [n / q if q else math.nan for n, q in zip(numerators, denominators, strict=True)],
-            dtype=np.float64,
-        )
+    def ratio(
+        cls,
+        numerators: NDArray[Any],
+        denominators: NDArray[Any] | int,
+        present: NDArray[np.bool_] | None = None,
+    ) -> _Ranking:
+        keys = _quotients(numerators, denominators, present)
+        missing = tuple(np.flatnonzero(np.isnan(keys)).tolist())
         return cls(keys=keys, numerators=numerators, denominators=denominators, missing=missing)
 
     def exact(self, i: int) -> Fraction:
-        return Fraction(self.numerators[i], self.denominators[i])
+        assert self.numerators is not None  # only a ratio ranking has ties to settle exactly
+        bottom = self.denominators
+        return Fraction(
+            int(self.numerators[i]), int(bottom[i] if isinstance(bottom, np.ndarray) else bottom)
+        )
 
 
 def _ranking(data: _Data, team: Team, by: str) -> _Ranking:
-    counts, stages, d = data.counts, team.stages, data.denominator
+    counts, stages = data.counts, team.stages
+    bookings = data.bookings
     if by in stages:
         return _Ranking.whole(counts[:, stages.index(by)])
     if by == "bookings":
-        return _Ranking.whole(data.scaled)
+        return _Ranking.whole(bookings.scaled)
     if by in team.conversions:
         i = team.conversions.index(by)
-        return _Ranking.ratio(counts[:, i + 1].tolist(), counts[:, i].tolist())
+        return _Ranking.ratio(counts[:, i + 1], counts[:, i])
     if by == "deal_size":
-        return _Ranking.ratio(data.scaled.tolist(), [w * d for w in counts[:, -1].tolist()])
+        return _Ranking.ratio(bookings.scaled, _times(counts[:, -1], bookings.denominator))
     if by == "attainment":
+        # (b / db) / (q / dq) = b·dq / (db·q), whole numbers; a rep without a quota has none
+        quota = data.quota
         return _Ranking.ratio(
-            [
-                s * (1 if q is None else q.denominator)
-                for s, q in zip(data.scaled.tolist(), data.quota, strict=True)
-            ],
-            [0 if q is None else d * q.numerator for q in data.quota],
+            _times(bookings.scaled, quota.denominator),
+            _times(quota.scaled, bookings.denominator),
+            quota.present,
         )
     # cycle_days: lowest is best, so rank the negated days
-    return _Ranking.ratio(
-        [0 if c is None else -c.numerator for c in data.cycle_days],
-        [0 if c is None else c.denominator for c in data.cycle_days],
-    )
+    days = data.cycle_days
+    return _Ranking.ratio(-days.scaled, days.denominator, days.present)
 
 
 def _order(
-    ranking: _Ranking, names: list[str], k: int, ascending: NDArray[np.intp] | None = None
+    ranking: _Ranking, names: Sequence[str], k: int, ascending: NDArray[np.intp] | None = None
 ) -> list[int]:
     """Return the rep indices best first, exactly by value and then by rep name.
 
     Only the two groups need a settled order: runs of equal keys that reach
     into the first or last `k` places are sorted exactly, then by name.
-    `ascending`, an order that sorts the keys lowest first, saves a sort.
+    `ascending`, an order that sorts the keys lowest first, saves a sort
+    (checked: a float order that merged distinct keys is not used).
     """
     keys = ranking.keys
-    order = np.argsort(-keys, kind="stable") if ascending is None else ascending[::-1]
-    ranked = keys[order]
+    order = None
+    if ascending is not None:
+        order = ascending[::-1]
+        ranked = keys[order]
+        if not bool(np.all(ranked[:-1] >= ranked[1:])):
+            order = None
+    if order is None:
+        order = np.argsort(-keys, kind="stable")
+        ranked = keys[order]
     n = len(order)
     starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
     ends = np.r_[starts[1:], n]
@@ -741,7 +792,7 @@ def _order(
     result: list[int] = order.tolist()
     for start, end in zip(starts[tied].tolist(), ends[tied].tolist(), strict=True):
         run = result[start:end]
-        if not ranking.denominators:
+        if ranking.numerators is None:
             run.sort(key=names.__getitem__)
         else:
             run.sort(key=lambda i: (-ranking.exact(i), names[i]))
@@ -859,7 +910,7 @@ def compare_thirds(
         raise InvalidInputError(
             f"compare_thirds needs at least 3 reps{left}, got {n}; thirds of fewer reps are empty"
         )
-    data = _data(compared)
+    data = _Data.of(compared)
     ranking = _ranking(data, compared, by)
     if ranking.missing:
         pair = split_conversion(by, compared.stages)
@@ -896,22 +947,22 @@ def _compare(
 ) -> ThirdsComparison:
     n, k = len(data.names), len(top_idx)
     stages, conversions = team.stages, team.conversions
-    counts, d = data.counts, data.denominator
+    counts, bookings, quota, days = data.counts, data.bookings, data.quota, data.cycle_days
+    d = bookings.denominator
     spearman = data.spearman
     top_mask = np.zeros(n, dtype=bool)
     top_mask[top_idx] = True
     bottom_mask = np.zeros(n, dtype=bool)
     bottom_mask[bottom_idx] = True
 
-    def total(column: NDArray[Any], idx: NDArray[np.intp]) -> int:
-        return int(column[idx].sum())
-
     def pair(value: Callable[[NDArray[np.intp]], Fraction | None]) -> Pair:
         return value(top_idx), value(bottom_idx)
 
     rows: list[MetricRow] = []
 
-    def add(name: str, kind: MetricKind, values: Pair, per_rep: NDArray[np.float64]) -> None:
+    def add(
+        name: str, kind: MetricKind, values: Pair, per_rep: Callable[[], NDArray[np.float64]]
+    ) -> None:
         top, bottom = values
         ratio = None if top is None or bottom is None or bottom == 0 else top / bottom
         column = data.column(name, per_rep)  # one sort for the test and the correlation
@@ -932,41 +983,61 @@ def _compare(
 
     def pooled(upper: NDArray[Any], lower: NDArray[Any], scale: int = 1) -> Pair:
         def value(g: NDArray[np.intp]) -> Fraction | None:
-            below = total(upper, g)
-            return None if below == 0 else Fraction(total(lower, g), below * scale)
+            below = _total(upper, g)
+            return None if below == 0 else Fraction(_total(lower, g), below * scale)
 
         return pair(value)
 
     def mean(column: NDArray[Any], scale: int = 1) -> Pair:
-        return pair(lambda g: Fraction(total(column, g), k * scale))
+        return pair(lambda g: Fraction(_total(column, g), k * scale))
+
+    def mean_over_present(column: ExactColumn) -> Pair:
+        def value(g: NDArray[np.intp]) -> Fraction | None:
+            m = column.count(g)
+            return None if m == 0 else Fraction(column.total(g), m * column.denominator)
+
+        return pair(value)
 
     for j, stage in enumerate(stages):
-        add(stage, "stage", mean(counts[:, j]), counts[:, j].astype(np.float64))
+        at = counts[:, j]
+        add(stage, "stage", mean(at), functools.partial(at.astype, np.float64))
     for j, name in enumerate(conversions):
         upper, lower = counts[:, j], counts[:, j + 1]
-        add(name, "conversion", pooled(upper, lower), _ratio_floats(upper, lower))
-    won = counts[:, -1]
-    add("deal_size", "deal_size", pooled(won, data.scaled, d), _ratio_floats(won, data.scaled) / d)
-    if data.any_cycle_days:
-        cycle_days = data.cycle_days
         add(
-            "cycle_days",
-            "cycle_days",
-            pair(lambda g: _mean(c for i in g.tolist() if (c := cycle_days[i]) is not None)),
-            _optional_floats(cycle_days),
+            name, "conversion", pooled(upper, lower), functools.partial(_ratio_floats, upper, lower)
         )
-    add("bookings", "bookings", mean(data.scaled, d), spearman.bookings.values)
-    with_quota = sum(q is not None for q in data.quota)
+    won, scaled = counts[:, -1], bookings.scaled
+    add(
+        "deal_size",
+        "deal_size",
+        pooled(won, scaled, d),
+        lambda: _ratio_floats(won, scaled) / d,
+    )
+    if days.any:
+        add(
+            "cycle_days",
+            "cycle_days",
+            mean_over_present(days),
+            lambda: _quotients(days.scaled, days.denominator, days.present),
+        )
+    add("bookings", "bookings", mean(scaled, d), lambda: spearman.bookings.values)
+    with_quota = quota.count()
     if with_quota:  # over the reps that have a quota (issue 11: the row no longer disappears)
-        attainment = [
-            None if q is None else Fraction(int(s), d) / q
-            for s, q in zip(data.scaled.tolist(), data.quota, strict=True)
-        ]
+        # rep i attains (b_i / d) / (q_i / dq) = b_i·dq / (d·q_i), whole numbers over whole numbers
+        attained, target = _times(scaled, quota.denominator), _times(quota.scaled, d)
+
+        def attainment(g: NDArray[np.intp]) -> Fraction | None:
+            if quota.present is not None:
+                g = g[quota.present[g]]
+            if not len(g):
+                return None
+            return _sum_of_ratios(attained[g], target[g]) / len(g)
+
         add(
             "attainment",
             "attainment",
-            pair(lambda g: _mean(a for i in g.tolist() if (a := attainment[i]) is not None)),
-            _optional_floats(attainment),
+            pair(attainment),
+            lambda: _quotients(attained, target, quota.present),
         )
 
     by_name = {row.name: row for row in rows}
