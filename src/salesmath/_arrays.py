@@ -70,9 +70,11 @@ def as_array(value: object, *, what: str) -> NDArray[Any]:
     else:
         items = parse_list(value, what=what)
         try:
-            if len({type(item) for item in items}) > 1:
+            types = {type(item) for item in items}
+            if len(types) > 1 or types == {str}:
                 # mixed types (1 and 2.5, 10**18 and 0.5, 0 and True): numpy would make one
-                # dtype of them, rounding big whole numbers and reading True as 1
+                # dtype of them, rounding big whole numbers and reading True as 1; text
+                # stays the str objects it is (no fixed-width copy)
                 raise ValueError("keep each value as it is")
             array = np.asarray(items)
         except (ValueError, OverflowError):
