@@ -208,10 +208,16 @@ def _binomial_tail(deals: int, volume: int, chance: float) -> float:
     return tail
 
 
-_CHUNK: Final = 1 << 16
-"""Counts worked out per vectorised call when a table of tails grows."""
+_CHUNK: Final = 1 << 13
+"""Counts worked out per vectorised call when a table of tails grows: 64 kB arrays,
+which stay in cache and are reused by the allocator (larger ones each map fresh pages)."""
 _SPREAD: Final = 9.0
 """Standard deviations kept each side of a binomial count's mean (beyond: under 1e-18)."""
+_DOT_WIDTH: Final = 8192
+"""The widest binomial window dotted by ``numpy.correlate`` (BLAS ``ddot``, one thread at this
+size and five times faster than ``einsum`` on shifted views; beyond, ``einsum``, see :func:`_dot`)."""
+_GRID: Final = 33
+"""Counts the rough chance is worked out for at once while the search narrows down."""
 _ROUGH_NODES: Final = 6
 """Gauss–Jacobi nodes a rate while the search narrows down (then settled exactly)."""
 _MAX_TABLE: Final = 20_000_000
@@ -518,6 +524,9 @@ class _Chance:
                 ratios = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
         rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), strict=True)
         for i, (start, width, odd) in enumerate(rows):
+            if start + width + count - 1 <= self.deals:  # every count short of the deals
+                sums[i] = 0.0
+                continue
             row = logs[:width]
             if shared:
                 step = ratios[start - low : start - low + width - 1]
@@ -531,11 +540,14 @@ class _Chance:
             # unimodal: the ends are the smallest; within e**-200 of the top, no subnormals
             likely = np.exp(row) if min(row[0], row[-1]) > -200.0 else _exp(row)
             tails = self.tail.window(start, width + count - 1)
-            step_size = tails.strides[0]  # the tails from m, m + 1, …: shifted views, no copy
-            shifted = np.lib.stride_tricks.as_strided(
-                tails, (count, width), (step_size, step_size), writeable=False
-            )
-            sums[i] = np.einsum("tw,w->t", shifted, likely) / likely.sum()
+            if width <= _DOT_WIDTH:  # S_t: count dot products of the window and shifted tails
+                sums[i] = np.correlate(tails, likely, "valid") / likely.sum()
+            else:
+                step_size = tails.strides[0]  # the tails from m, m + 1, …: shifted views
+                shifted = np.lib.stride_tricks.as_strided(
+                    tails, (count, width), (step_size, step_size), writeable=False
+                )
+                sums[i] = np.einsum("tw,w->t", shifted, likely) / likely.sum()
         values = []
         for j in range(count):
             moved = np.arange(j + 1)
@@ -563,31 +575,44 @@ class _Chance:
         n = volume - 1
         if n < 0:
             return 0.0, 0.0, self._mixed_span(volume + 1, alpha, beta)[1]
+        # a few arrays of n numbers, each worked on in place (each new one costs the OS fresh
+        # pages), in the same operations, in the same order, as written out in the comments
         each = np.arange(n + 2, dtype=np.float64)
-        # log P(m + 1) - log P(m) = log((n - m)(alpha + m) / ((m + 1)(n - m - 1 + beta)))
         head = each[:n]
-        step = np.log(((n - head) * (alpha + head)) / ((head + 1) * (n - head - 1 + beta)))
+        # log P(m + 1) - log P(m) = log((n - m)(alpha + m) / ((m + 1)(n - m - 1 + beta)))
+        spare, lower, other = np.empty(n + 2), np.empty(n + 2), np.empty(n + 2)
+        upper = np.subtract(n, head, out=spare[:n])
+        upper *= np.add(alpha, head, out=other[:n])
+        under = np.subtract(n, head, out=lower[:n])
+        under -= 1
+        under += beta
+        under *= np.add(head, 1, out=other[:n])
+        upper /= under
+        step = np.log(upper, out=upper)
         falling = step <= 0
         top = int(np.argmax(falling)) if falling.any() else n  # the most likely count
         logs = np.zeros(n + 1)
         np.cumsum(step[top:], out=logs[top + 1 :])
-        np.cumsum(-step[:top][::-1], out=logs[:top][::-1])
-        keep = np.flatnonzero(logs > -200.0)  # the rest is below 1e-87: left out
-        low, high = int(keep[0]), int(keep[-1])
-        likely = np.exp(logs[low : high + 1])
+        np.cumsum(np.negative(step[:top], out=other[:top])[::-1], out=logs[:top][::-1])
+        keep = logs > -200.0  # the rest is below 1e-87: left out
+        low, high = int(np.argmax(keep)), n - int(np.argmax(keep[::-1]))
+        likely = np.exp(logs[low : high + 1], out=logs[low : high + 1])
         likely /= likely.sum()
-        tails = self.tail.values(low, high + 2)
-        gains = np.diff(tails)  # tau(m), m = low … high + 1
-        passes = (alpha + each[low : high + 1]) / (alpha + beta + n)
         size = len(likely)
+        tails = self.tail.window(low, size + 2)
+        gains = np.diff(tails)  # tau(m), m = low … high + 1
+        passes = np.add(alpha, each[low : high + 1], out=lower[:size])
+        passes /= alpha + beta + n
         below = _dot(likely, tails[:size])
-        at = below + _dot(likely * passes, gains[:size])
+        moved = np.multiply(likely, passes, out=other[:size])
+        at = below + _dot(moved, gains[:size])
         # the next count's probabilities: stays at m, or moves up from m - 1
-        after = np.zeros(len(likely) + 1)
-        after[:-1] = likely * (1 - passes)
-        after[1:] += likely * passes
-        passes_next = (alpha + each[low : high + 2]) / (alpha + beta + n + 1)
-        above = at + _dot(after * passes_next, gains)
+        after = np.zeros(size + 1)
+        np.multiply(likely, np.subtract(1, passes, out=spare[:size]), out=after[:-1])
+        after[1:] += moved
+        passes_next = np.add(alpha, each[low : high + 2], out=lower[: size + 1])
+        passes_next /= alpha + beta + n + 1
+        above = at + _dot(np.multiply(after, passes_next, out=after), gains)
         return tuple(min(max(v, 0.0), 1.0) for v in (below, at, above))  # type: ignore[return-value]
 
     def rough(self, volumes: Any) -> Any:
@@ -653,13 +678,11 @@ def _first_guess(
 
     mean = known * math.prod(alpha / (alpha + beta) for alpha, beta in measured)
     if measured:  # the rate's own spread: log of a product of Betas, taken as normal
-        centre = math.log(known) + sum(
-            float(special.digamma(a) - special.digamma(a + b)) for a, b in measured
-        )
-        spread = math.sqrt(
-            sum(float(special.polygamma(1, a) - special.polygamma(1, a + b)) for a, b in measured)
-            + 1 / deals
-        )
+        # digamma and trigamma (polygamma(1, x) is zeta(2, x)) of every a and a + b at once
+        shapes = np.array([[a, a + b] for a, b in measured], dtype=np.float64)
+        logs, spreads = special.digamma(shapes).tolist(), special.zeta(2, shapes).tolist()
+        centre = math.log(known) + sum(a - total for a, total in logs)
+        spread = math.sqrt(sum(a - total for a, total in spreads) + 1 / deals)
         low_rate = math.exp(centre + spread * float(special.ndtri(1 - confidence)))
         return float(math.ceil(deals / low_rate - deals)) if low_rate > 0 else math.inf
     if mean > 1e-6:  # the negative binomial quantile, nbinom.ppf, from its inverse CDF
@@ -706,7 +729,7 @@ def _smallest_count(
     guess = deals + int(min(failures, limit - deals))
     if measured and chance.direct:  # the beta-binomial tail itself: a sorted search
         tail = chance.tail
-        if chance(limit) < confidence:
+        if tail.at(limit) < confidence:  # as chance(limit), without its neighbours
             give_up(limit)
         top = max(guess, 2 * deals)
         while True:
@@ -729,40 +752,49 @@ def _smallest_count(
 
 
 def _rough_guess(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
-    """Land near the smallest count the rough chance says reaches `confidence`."""
+    """Land near the smallest count the rough chance says reaches `confidence`.
+
+    Grids of counts, each in one vectorised call: the first over a bracket
+    around the guess (widened until it holds the answer), each next one
+    around where the line between the two counts that bracket the answer
+    crosses `confidence` (the rough chance is smooth in the volume), until
+    two neighbouring counts bracket it.
+    """
     deals = chance.deals
     # the guess allows for the rates' spread (within a few percent here): bracket it closely
-    low = float(max(deals, guess * 9 // 10))
-    high = float(min(max(guess * 9 // 8, deals + 1), limit))
-    first, last = chance.rough([low, high])
-    if first >= confidence:
-        low = float(deals) if chance.rough([low / 2])[0] >= confidence else low / 2
-    while last < confidence:  # widen until the answer is bracketed
-        if high >= limit:
-            return limit if chance(limit) >= confidence else give_up(limit)
-        low, high = high, min(high * 2.0, float(limit))
-        last = chance.rough([high])[0]
-    # the rough chance is smooth in the volume: regula falsi (Illinois) on it
-    f_low = float(chance.rough([low])[0]) - confidence
-    f_high = last - confidence
-    side = 0
-    for _ in range(40):
-        if high - low <= 1 or f_high == f_low:
-            break
-        point = high - f_high * (high - low) / (f_high - f_low)
-        point = min(max(point, low + 0.5), high - 0.5)
-        value = float(chance.rough([point])[0]) - confidence
-        if value >= 0:
-            high, f_high = point, value
-            if side == 1:
-                f_low /= 2
-            side = 1
-        else:
-            low, f_low = point, value
-            if side == -1:
-                f_high /= 2
-            side = -1
-    return math.ceil(high) if high - low <= 1 else round(high)
+    low = max(deals, guess * 9 // 10)
+    high = min(max(guess * 9 // 8, deals + 1), limit)
+    outer: tuple[int, int] | None = None  # counts known to fall short of / reach confidence
+    for _ in range(200):
+        volumes = np.unique(np.linspace(low, high, _GRID).round())
+        values = chance.rough(volumes)
+        if values[-1] < confidence:  # the answer is higher
+            if outer is not None:
+                low, high = int(volumes[-1]), outer[1]
+            elif high >= limit:
+                return limit if chance(limit) >= confidence else give_up(limit)
+            else:
+                low, high = high, min(2 * high, limit)
+            continue
+        if values[0] >= confidence:  # the answer is lower
+            if outer is not None:
+                low, high = outer[0], int(volumes[0])
+            elif low <= deals:
+                return deals
+            else:
+                low, high = max(deals, low // 2), low
+            continue
+        j = int(np.argmax(values >= confidence))
+        below, above = int(volumes[j - 1]), int(volumes[j])
+        if above - below <= 1:
+            return above
+        outer = below, above
+        short, over = float(values[j - 1]) - confidence, float(values[j]) - confidence
+        crossing = above - over * (above - below) / (over - short)
+        half = max((above - below) / 16, 16.0)  # the line is this close to the curve, or the
+        low = max(below, math.floor(crossing - half))  # next grid shows it and moves on
+        high = min(above, math.ceil(crossing + half))
+    return high
 
 
 def _settle(chance: _Chance, confidence: float, guess: int, limit: int, give_up: Any) -> int:
