@@ -379,6 +379,52 @@ def _at_least(a: ExactColumn, b: ExactColumn) -> NDArray[np.bool_]:
     return result
 
 
+def _models(data: TeamColumns) -> tuple[RepStats, ...]:
+    """Build every rep's model from the columns, without validating again what was read.
+
+    Each model is what ``RepStats(**fields)`` makes of those values (the
+    optional fields not given are unset), built directly: a few seconds for
+    a million reps, several times faster than ``model_construct``.
+    """
+    new, setattr_ = RepStats.__new__, object.__setattr__
+    stages = data.stages
+    unset: dict[tuple[bool, ...], frozenset[str]] = {}
+    reps = []
+    for name, counts, bookings, quota, cycle_days, role, segment in zip(
+        data.names,
+        data.counts.tolist(),
+        data.bookings.tolist(),
+        data.quota.tolist(),
+        data.cycle_days.tolist(),
+        data.role,
+        data.segment,
+        strict=True,
+    ):
+        rep = new(RepStats)
+        values = {
+            "rep": name,
+            "counts": dict(zip(stages, counts, strict=True)),
+            "bookings": bookings,
+            "quota": quota,
+            "cycle_days": cycle_days,
+            "role": role,
+            "segment": segment,
+        }
+        key = (quota is not None, cycle_days is not None, role is not None, segment is not None)
+        given = unset.get(key)
+        if given is None:
+            optional = ("quota", "cycle_days", "role", "segment")
+            given = unset[key] = frozenset(
+                ("rep", "counts", "bookings", *(f for f, k in zip(optional, key, strict=True) if k))
+            )
+        setattr_(rep, "__dict__", values)
+        setattr_(rep, "__pydantic_fields_set__", set(given))
+        setattr_(rep, "__pydantic_extra__", None)
+        setattr_(rep, "__pydantic_private__", None)
+        reps.append(rep)
+    return tuple(reps)
+
+
 def _python(value: object) -> object:
     """Return a numpy scalar as the Python value the row-by-row reader sees."""
     return value.item() if isinstance(value, np.generic) else value
@@ -568,8 +614,7 @@ class Team(TabularModel):
 
         def __getattr__(self, name: str) -> Any:
             if name == "reps":  # a team made from columns builds its models when asked
-                data = self.__dict__["_data"]
-                reps = tuple(RepStats.model_construct(**data.fields(i)) for i in range(len(data)))
+                reps = _models(self.__dict__["_data"])
                 self.__dict__["reps"] = reps
                 return reps
             return super().__getattr__(name)
