@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -494,3 +495,265 @@ def test_importing_capacity_builds_no_benchmark_model() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "False"]
+
+
+# -- the columnar check equals the per-rep reference (issue 10, item 4) ------------------------
+
+
+def reference(
+    team: Team, funnel: Funnel, quota: object = None, tolerance: Fraction = Fraction(0)
+) -> dict[str, object]:
+    """The per-rep capacity check as it was before the columnar one: Fractions, rep by rep.
+
+    Kept here, slow and plain, as the truth the columnar path must equal exactly.
+    """
+    keep = 1 - tolerance
+    top = funnel.stages[0]
+    assumed = {**dict(zip(funnel.conversions, funnel.rates, strict=True)), "deal_size": None}
+    assumed["deal_size"] = funnel.deal_size
+    default = None if quota is None else Fraction(quota)  # type: ignore[arg-type]
+    rows = {}
+    for r in team.reps:
+        own = r.quota if r.quota is not None else default
+        required = None if own is None else Fraction(funnel.plan(own).counts[top])
+        actual = {top: Fraction(r.counts[top]), **r.conversions, "deal_size": r.deal_size}
+        model = {**assumed, top: Fraction(0) if required is None else required}
+        short = [n for n, v in actual.items() if v is not None and v < model[n] * keep]
+
+        def modeled(close: tuple[str, ...] = (), actual=actual, model=model) -> Fraction:
+            product = Fraction(1)
+            for name, value in actual.items():
+                product *= model[name] if value is None or name in close else value
+            return product
+
+        rows[r.rep] = (r, required, actual, model, short, modeled)
+    below = sorted(
+        (
+            (
+                r.rep,
+                r.bookings,
+                [(n, actual[n], model[n]) for n in short],
+                modeled(tuple(short)) - modeled(),
+            )
+            for r, _, actual, model, short, modeled in rows.values()
+            if short
+        ),
+        key=lambda u: (-u[3], u[0]),
+    )
+
+    def alone(rep: str, factor: str) -> Fraction:
+        modeled = rows[rep][5]
+        return modeled((factor,)) - modeled()
+
+    order = [top, *assumed]
+    recommendations = []
+    for factor in order:
+        reps = sorted(u[0] for u in below if factor in rows[u[0]][4])
+        if reps:
+            gain = sum((alone(r, factor) for r in reps), Fraction(0))
+            recommendations.append((factor, tuple(reps), gain))
+    recommendations.sort(key=lambda r: (-r[2], order.index(r[0])))
+
+    def pooled(stars: list[str]) -> dict[str, tuple[Fraction, Fraction]]:
+        kept = [r for r in team.reps if r.rep not in stars]
+        out = {}
+        known = [r for r in kept if rows[r.rep][1] is not None]
+        if known:
+            out[top] = (
+                Fraction(sum(r.counts[top] for r in known)),
+                sum((rows[r.rep][1] for r in known), Fraction(0)),
+            )
+        totals = {s: sum(r.counts[s] for r in kept) for s in team.stages}
+        for upper, lower in itertools.pairwise(team.stages):
+            if totals[upper]:
+                name = f"{upper}_to_{lower}"
+                out[name] = (Fraction(totals[lower], totals[upper]), assumed[name])
+        if totals[team.stages[-1]]:
+            booked = sum((r.bookings for r in kept), Fraction(0))
+            out["deal_size"] = (booked / totals[team.stages[-1]], assumed["deal_size"])
+        return out
+
+    def pooled_below(stars: list[str]) -> dict[str, bool]:
+        return {n: a < m * keep for n, (a, m) in pooled(stars).items()}
+
+    meets = {n for n, b in pooled_below([]).items() if not b}
+    ranked = [r.rep for r in sorted(team.reps, key=lambda r: (-r.bookings, r.rep))]
+    masking: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    for k in (1, 2):
+        if len(ranked) - k <= k:
+            break
+        masked = tuple(n for n, b in pooled_below(ranked[:k]).items() if b and n in meets)
+        if masked:
+            masking = (tuple(ranked[:k]), masked)
+            break
+    table = [
+        (rep, factor, actual, model, alone(rep, factor))
+        for rep, _, shortfalls, _ in below
+        for factor, actual, model in shortfalls
+    ]
+    return {
+        "underutilized": below,
+        "share_below": Fraction(len(below), len(team.reps)),
+        "headroom": sum((u[3] for u in below), Fraction(0)),
+        "recommendations": recommendations,
+        "masking": masking,
+        "table": table,
+    }
+
+
+def as_reference(report: CapacityReport) -> dict[str, object]:
+    """The report's results in the reference's shape."""
+    return {
+        "underutilized": [
+            (r.rep, r.bookings, [(s.factor, s.actual, s.assumed) for s in r.shortfalls], r.gain)
+            for r in report.underutilized
+        ],
+        "share_below": report.share_below,
+        "headroom": report.headroom,
+        "recommendations": [(r.factor, r.reps, r.gain) for r in report.recommendations],
+        "masking": (report.masking_reps, report.masked_factors),
+        "table": [tuple(row) for row in report.table().rows],
+    }
+
+
+big = st.integers(0, 10**18)  # MAX_AMOUNT: products of these leave int64
+some_counts = st.one_of(st.integers(0, 40), st.integers(0, 3), big)
+amounts = st.one_of(
+    st.integers(0, 100_000), st.fractions(0, 10_000, max_denominator=100), big, st.just(0)
+)
+quotas = st.one_of(st.none(), st.integers(1, 2_000_000), st.fractions(1, 10**6, max_denominator=7))
+rates = st.fractions(Fraction(1, 97), 1, max_denominator=97)
+tolerances = st.one_of(
+    st.sampled_from([0, Fraction(1, 20), Fraction(1, 3)]),
+    st.fractions(0, Fraction(99, 100), max_denominator=1000),
+)
+
+
+@st.composite
+def columnar_cases(draw):
+    size = draw(st.integers(2, 4))
+    stages = ["leads", "calls", "demos", "won"][-size:]
+    funnel = Funnel(
+        stages=stages,
+        rates=draw(st.lists(rates, min_size=size - 1, max_size=size - 1)),
+        deal_size=draw(
+            st.one_of(st.integers(1, 50_000), st.fractions(1, 10**4, max_denominator=9))
+        ),
+    )
+    rows = draw(
+        st.lists(
+            st.tuples(st.lists(some_counts, min_size=size, max_size=size), amounts, quotas),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    # ties: some reps are exact copies of others, under other names
+    rows += [rows[i] for i in draw(st.lists(st.integers(0, len(rows) - 1), max_size=3))]
+    names = draw(st.permutations([f"rep{i}" for i in range(len(rows))]))
+    team = Team(
+        stages=stages,
+        reps=[
+            RepStats(
+                rep=name,
+                counts=dict(zip(stages, c, strict=True)),
+                bookings=booked,
+                quota=own,
+            )
+            for name, (c, booked, own) in zip(names, rows, strict=True)
+        ],
+    )
+    quota = draw(st.one_of(st.none(), st.integers(1, 10**6), st.sampled_from([10**18])))
+    return team, funnel, quota, draw(tolerances)
+
+
+@given(columnar_cases())
+@settings(max_examples=150)
+def test_columnar_capacity_equals_the_per_rep_reference_exactly(case) -> None:
+    # zero counts, reps without a quota, exact copies (ties), counts whose products leave
+    # int64, any tolerance: every figure, every model and every table row is the reference's
+    team, funnel, quota, tolerance = case
+    report = assess_capacity(team, funnel, quota=quota, tolerance=tolerance)
+    assert as_reference(report) == reference(team, funnel, quota, Fraction(tolerance))
+    for row in report.table().rows:  # a measured rate shows the rep's own counts
+        upper, lower = row[1].split("_to_") if "_to_" in row[1] else (None, None)
+        if upper is not None:
+            assert (row[2].successes, row[2].trials) == (
+                team[row[0]].counts[lower],
+                team[row[0]].counts[upper],
+            )
+
+
+def test_columnar_capacity_of_many_reps_equals_the_reference() -> None:
+    # 400 reps drawn once (a fixed seed): the sort by gain, the sums over many denominators
+    import numpy as np
+
+    rng = np.random.default_rng(10)
+    activities = rng.integers(0, 5_000, 400)
+    discos = rng.binomial(activities, 0.02)
+    demos = rng.binomial(discos, 0.6)
+    won = rng.binomial(demos, 1 / 3)
+    sizes = rng.choice([20_000, 25_000, 25_000, 30_000], 400)
+    reps = [
+        RepStats(
+            rep=f"rep{int(i):03d}",
+            counts=dict(zip(STAGES, map(int, row), strict=True)),
+            bookings=int(w) * int(s),
+            quota=[None, 300_000, 375_000][int(i) % 3],
+        )
+        for i, (*row, w, s) in enumerate(
+            zip(activities, discos, demos, won, won, sizes, strict=True)
+        )
+    ]
+    many = team(*reps)
+    for quota, tolerance in ((None, 0), (375_000, Fraction(1, 20))):
+        report = assess_capacity(many, MODEL, quota=quota, tolerance=tolerance)
+        assert as_reference(report) == reference(many, MODEL, quota, Fraction(tolerance))
+
+
+def test_gains_whose_floats_tie_are_ordered_exactly() -> None:
+    # 10**17 + 1 and 10**17 are one float apart from nothing: the order checks exactly
+    import numpy as np
+
+    from salesmath.capacity import _by_gain
+
+    num = np.array([10**17, 10**17 + 1, 10**17], dtype=np.int64)
+    den = np.ones(3, dtype=np.int64)
+    assert _by_gain(num, den, np.array([0, 1, 2])).tolist() == [1, 0, 2]
+    wide = np.array([10**400, 10**400 + 1], dtype=object)
+    assert _by_gain(wide, np.array([1, 1], dtype=object), np.array([0, 1])).tolist() == [1, 0]
+
+
+# -- a large team reads as a summary ----------------------------------------------------------
+
+
+def test_a_large_teams_table_shows_the_largest_gains_and_counts_the_rest(monkeypatch) -> None:
+    from salesmath import capacity
+
+    # issue 10, item 4: a team with more reps below than SHOWN_REPS prints the largest gains
+    # (here 2 of 5, so the output stays short) and says how many more there are
+    monkeypatch.setattr(capacity, "SHOWN_REPS", 2)
+    monkeypatch.setattr(capacity, "NAMED_REPS", 3)
+    reps = [rep(f"r{i}", {**AT_MODEL, "won": 15 - i}) for i in range(1, 6)] + [rep("ok")]
+    report = assess_capacity(team(*reps), MODEL)
+    assert str(report) == (
+        "Capacity against the model: 5 of 6 reps (83.3%) below (limit 25%)\n"
+        "rep  below on                actual        model     gain\n"
+        "---  ------------  ----------------  -----------  -------\n"
+        "r5   demos_to_won  10 of 45 (22.2%)  1/3 (33.3%)  125,000\n"
+        "r4   demos_to_won  11 of 45 (24.4%)  1/3 (33.3%)  100,000\n"
+        "The 2 reps with the largest gains are shown; 3 more reps below the model are not "
+        "(to_frame() and underutilized have every one).\n"
+        "Don't hire yet: 5 of 6 reps (83.3%) are below the model (limit 25%); closing their "
+        "gaps adds 375,000.\n"
+        "Look first at demos_to_won (5 reps, +375,000): the close rate (demos to won) is the "
+        "gap; check deal quality vs closing skill in the lost deals, then coach closing before "
+        "hiring more closers."
+    )
+    assert repr(report) == (
+        "CapacityReport(reps=6, underutilized=5 reps, share_below=5/6, "
+        "masking_reps=[], headroom=375000, ready_to_hire=False)"
+    )
+    assert "3 more reps below the model are not" in report._repr_html_()
+    assert list(report.to_frame().index) == ["r5", "r4", "r3", "r2", "r1"]
+    assert [r.rep for r in report.underutilized] == ["r5", "r4", "r3", "r2", "r1"]
+    assert report.recommendations[0].reps == ("r1", "r2", "r3", "r4", "r5")
