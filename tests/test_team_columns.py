@@ -254,6 +254,12 @@ def test_a_columnar_team_round_trips_json_and_pickle() -> None:
     assert team.model_copy() == team
 
 
+def test_a_team_is_written_as_it_is_read() -> None:
+    schema = Team.model_json_schema(mode="serialization")
+    assert schema == Team.model_json_schema()
+    assert schema["required"] == ["stages", "reps"]
+
+
 def test_teams_compare_by_their_reps() -> None:
     team = big_team(10)
     assert team == Team(stages=team.stages, reps=team.reps)

@@ -643,10 +643,10 @@ def plot_capacity(
     """
     _check_kind(kind, ("shortfalls", "headroom"))
     ax = _axes(ax)
-    reps = len(report.team.reps)
+    reps = len(report.team)
     below = len(report.underutilized)
     if kind == "headroom":
-        today = sum((rep.bookings for rep in report.team.reps), Fraction(0))
+        today = report.team.total().bookings
         steps = [(rep.rep, float(rep.gain)) for rep in report.underutilized]
         _waterfall(
             ax,

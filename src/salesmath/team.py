@@ -31,12 +31,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
 import numpy as np
 from pydantic import (
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     SerializerFunctionWrapHandler,
     ValidationError,
     ValidationInfo,
@@ -82,6 +83,8 @@ from salesmath.numbers import (
 if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 __all__ = ["RepStats", "Team", "UnknownRepError"]
 
@@ -623,6 +626,14 @@ class Team(TabularModel):
     def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
         _ = self.reps  # a team made from columns writes its reps like any other
         return handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # the serializer above only builds the reps first: a team is written as it is read
+        fields = {key: value for key, value in core_schema.items() if key != "serialization"}
+        return handler(cast("CoreSchema", fields))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Team):
