@@ -807,3 +807,89 @@ def test_fewer_nodes_for_a_surer_rate_give_the_64_node_chance(deals, kept, other
     chance.mixed = None  # the node rule itself, not the exact beta-binomial sum
     many = chance._span(volume)
     np.testing.assert_allclose(fewer, many, atol=1e-13)
+
+
+# -- the fast search (issue 10, part 2): the counts of the definition, found slowly -----------
+
+
+def slow_smallest_count(deals, confidence, known, measured):
+    """The definition, slowly: double, then bisect, on the chance worked out afresh each time.
+
+    No rough guess, no grids, no table shared between counts: ``_reach`` builds
+    everything again for every count it is asked about.
+    """
+    from salesmath.probability import _reach
+
+    low, high = deals - 1, deals  # P(deals - 1 units) = 0 < confidence
+    while _reach(high, deals, known, measured) < confidence:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (
+            (low, middle)
+            if _reach(middle, deals, known, measured) >= confidence
+            else (
+                middle,
+                high,
+            )
+        )
+    return high
+
+
+def check_the_smallest_count(deals, confidence, known, measured):
+    from salesmath.probability import _reach, _smallest_count
+
+    n = _smallest_count("top", deals, confidence, known, measured)
+    at, before = _reach(n, deals, known, measured), _reach(n - 1, deals, known, measured)
+    # a chance within 1e-12 of the confidence could go either way in the last digit
+    if min(abs(at - confidence), abs(before - confidence)) < 1e-12:
+        return
+    assert at >= confidence > before  # at n and at n - 1, each worked out afresh
+    assert n == slow_smallest_count(deals, confidence, known, measured)
+
+
+def posterior_of(successes, trials):
+    return successes + 1, trials - successes + 1  # Beta posterior of a uniform prior
+
+
+@st.composite
+def measurements(draw):
+    trials = draw(st.one_of(st.integers(1, 60), st.integers(1000, 1_000_000)))
+    return posterior_of(draw(st.integers(0, trials)), trials)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    deals=st.one_of(st.integers(1, 5), st.integers(1, 400)),
+    known=st.sampled_from([1.0, 0.6, 0.02]),
+    measured=st.lists(measurements(), min_size=1, max_size=2),
+    confidence=st.one_of(st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99]), st.floats(0.05, 0.99)),
+)
+def test_the_fast_search_finds_the_smallest_count_whose_chance_reaches_confidence(
+    deals, known, measured, confidence
+):
+    from hypothesis import assume
+
+    mean = known * math.prod(a / (a + b) for a, b in measured)
+    assume(deals / mean < 300_000)  # keeps the slow reference's doubling and bisection quick
+    check_the_smallest_count(deals, confidence, known, measured)
+
+
+@pytest.mark.parametrize(
+    ("deals", "known", "measured", "confidence"),
+    [
+        (1, 1.0, [posterior_of(1, 1)], 0.9),  # 1 of 1
+        (1, 0.02, [posterior_of(1, 1), posterior_of(0, 3)], 0.9),  # and 0 of 3 before it
+        (3, 0.6, [posterior_of(0, 9)], 0.8),  # no success yet
+        (1, 1.0, [posterior_of(0, 1)], 0.5),
+        (5, 1.0, [posterior_of(8300, 8800), posterior_of(10, 30)], 0.9),  # huge trials
+        (40, 0.35, [posterior_of(1_000_000, 1_000_000)], 0.95),  # a million of a million
+        (7, 0.02, [posterior_of(999_999, 1_000_000), posterior_of(2, 2)], 0.99),
+        (300, 0.02, [posterior_of(30, 50), posterior_of(10, 30)], 0.9),  # the benchmark's funnel
+        (300, 1.0, [posterior_of(30, 50), posterior_of(10, 30)], 0.9),
+    ],
+)
+def test_edge_cases_of_the_fast_search_give_the_counts_of_the_definition(
+    deals, known, measured, confidence
+):
+    check_the_smallest_count(deals, confidence, known, measured)

@@ -522,6 +522,7 @@ class _Chance:
             each = np.arange(low, high + 1, dtype=np.float64)
             with np.errstate(divide="ignore"):
                 ratios = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
+        every_tail = self.tail.window(low, high - low + count)  # counts low … high + count - 1
         rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), strict=True)
         for i, (start, width, odd) in enumerate(rows):
             if start + width + count - 1 <= self.deals:  # every count short of the deals
@@ -539,7 +540,7 @@ class _Chance:
             row -= row.max()
             # unimodal: the ends are the smallest; within e**-200 of the top, no subnormals
             likely = np.exp(row) if min(row[0], row[-1]) > -200.0 else _exp(row)
-            tails = self.tail.window(start, width + count - 1)
+            tails = every_tail[start - low : start - low + width + count - 1]
             if width <= _DOT_WIDTH:  # S_t: count dot products of the window and shifted tails
                 sums[i] = np.correlate(tails, likely, "valid") / likely.sum()
             else:
