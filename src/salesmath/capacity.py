@@ -453,21 +453,33 @@ class _Columns:
         ordered = idx[np.argsort(self.rank[idx], kind="stable")]
         return tuple(self.data.name_array[ordered].tolist())
 
-    def gain_alone(self, f: int, i: int) -> Fraction:
-        """Bookings rep `i` gains by closing factor `f` alone (the rep is below on it)."""
-        idx, num, den = self.alone[f]
-        at = int(np.searchsorted(idx, i))
-        return Fraction(int(num[at]), int(den[at]))
+    def details(
+        self, idx: NDArray[np.intp], *, alone: bool = False
+    ) -> list[list[tuple[int, int, int, Fraction, Fraction | None]]]:
+        """Return, for each of the reps `idx`, its shortfalls in factor order.
 
-    def actual_value(self, f: int, i: int) -> Fraction:
-        """Return rep `i`'s actual value of factor `f` (which exists)."""
-        an, ad = self.actual[f]
-        return Fraction(int(an[i]), int(ad[i]))
-
-    def assumed_value(self, f: int, i: int) -> Fraction:
-        """Return the model's value of factor `f` for rep `i`."""
-        en, ed = self.assumed[f]
-        return Fraction(int(en[i]) if isinstance(en, np.ndarray) else en, ed)
+        Each is ``(factor number, actual numerator, actual denominator, the model's
+        value, the gain of closing it alone)``; the gain only when `alone` is true.
+        """
+        out: list[list[tuple[int, int, int, Fraction, Fraction | None]]] = [[] for _ in idx]
+        short = self.short[idx]
+        for f, ((an, ad), (en, ed)) in enumerate(zip(self.actual, self.assumed, strict=True)):
+            at = np.flatnonzero(short[:, f])
+            rows = idx[at]
+            models = en[rows].tolist() if isinstance(en, np.ndarray) else [en] * len(rows)
+            gains: list[Fraction | None] = [None] * len(rows)
+            if alone:
+                where, num, den = self.alone[f]
+                pos = np.searchsorted(where, rows)
+                gains = [
+                    Fraction(g, d)
+                    for g, d in zip(num[pos].tolist(), den[pos].tolist(), strict=True)
+                ]
+            for p, a, d, m, g in zip(
+                at.tolist(), an[rows].tolist(), ad[rows].tolist(), models, gains, strict=True
+            ):
+                out[p].append((f, a, d, Fraction(m, ed), g))
+        return out
 
 
 def _as_ints(value: Ints | int, rows: int) -> Ints:
@@ -598,19 +610,6 @@ class CapacityReport(TabularModel):
     def _columns(self) -> _Columns:
         return _Columns(self.team._data, self.funnel, self.quota, 1 - self.tolerance)
 
-    def _shortfalls(self, i: int, short: Sequence[bool]) -> tuple[Shortfall, ...]:
-        columns = self._columns
-        return tuple(
-            _built(
-                Shortfall,
-                factor=factor,
-                actual=columns.actual_value(f, i),
-                assumed=columns.assumed_value(f, i),
-            )
-            for f, factor in enumerate(columns.factors)
-            if short[f]
-        )
-
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def underutilized(self) -> tuple[RepCapacity, ...]:
@@ -621,18 +620,27 @@ class CapacityReport(TabularModel):
         """
         columns = self._columns
         data = self.team._data
-        below = columns.below.tolist()
-        nums, dens = (part.tolist() for part in columns.gain)
-        shorts = columns.short[columns.below].tolist()
+        below = columns.below
+        factors = columns.factors
+        scale = data.bookings.denominator
         return tuple(
             _built(
                 RepCapacity,
                 rep=data.names[i],
-                bookings=Fraction(int(data.bookings.scaled[i]), data.bookings.denominator),
-                shortfalls=self._shortfalls(i, short),
+                bookings=Fraction(booked, scale),
+                shortfalls=tuple(
+                    _built(Shortfall, factor=factors[f], actual=Fraction(a, d), assumed=model)
+                    for f, a, d, model, _ in shortfalls
+                ),
                 gain=Fraction(num, den),
             )
-            for i, num, den, short in zip(below, nums, dens, shorts, strict=True)
+            for i, booked, num, den, shortfalls in zip(
+                below.tolist(),
+                data.bookings.scaled[below].tolist(),
+                *(part.tolist() for part in columns.gain),
+                columns.details(below),
+                strict=True,
+            )
         )
 
     @property
@@ -906,34 +914,26 @@ class CapacityReport(TabularModel):
         """The :meth:`summary` (its old name)."""
         return self.summary()
 
-    def _rows(self, shown: int | None) -> list[tuple[str, str, Fraction, Fraction, Fraction]]:
+    def _rows(self, shown: int | None) -> list[tuple[str, str, Fraction, Fraction, Any]]:
         """Return the rows of the `shown` reps with the largest gains (None: every rep)."""
         columns = self._columns
-        data = self.team._data
+        names = self.team._data.names
         below = columns.below if shown is None else columns.below[:shown]
-        counts = data.counts[below].tolist()
-        rows = []
-        for i, short, rep_counts in zip(
-            below.tolist(), columns.short[below].tolist(), counts, strict=True
-        ):
-            for f, factor in enumerate(columns.factors):
-                if not short[f]:
-                    continue
-                actual: Fraction
-                if 0 < f < len(columns.factors) - 1:  # a rate shows the rep's counts
-                    actual = RateCell.of(rep_counts[f], rep_counts[f - 1])
-                else:
-                    actual = columns.actual_value(f, i)
-                rows.append(
-                    (
-                        data.names[i],
-                        factor,
-                        actual,
-                        self._cell(factor, columns.assumed_value(f, i)),
-                        columns.gain_alone(f, i),
-                    )
-                )
-        return rows
+        last = len(columns.factors) - 1
+        return [
+            (
+                names[i],
+                columns.factors[f],
+                # a rate shows the rep's own counts
+                RateCell.of(a, d) if 0 < f < last else Fraction(a, d),
+                self._cell(columns.factors[f], model),
+                gain,
+            )
+            for i, shortfalls in zip(
+                below.tolist(), columns.details(below, alone=True), strict=True
+            )
+            for f, a, d, model, gain in shortfalls
+        ]
 
     def _table(self, shown: int | None) -> Table:
         n, k = len(self.team), self._below
