@@ -732,7 +732,9 @@ def _smallest_count(
         tail = chance.tail
         if tail.at(limit) < confidence:  # as chance(limit), without its neighbours
             give_up(limit)
-        top = max(guess, 2 * deals)
+        # the tails a window at a time, the first close around the guess (the table grows
+        # only as far as the answer needs), each searched at once: tails rise with the count
+        low, top = max(deals, guess - guess // 8), min(max(guess + guess // 8, deals), limit)
         while True:
             if not tail.reaches(top):  # too far for a table: bisect on tails worked out alone
                 low, high = deals - 1, limit
@@ -741,12 +743,14 @@ def _smallest_count(
                     low, high = (low, middle) if chance(middle) >= confidence else (middle, high)
                 guess = high
                 break
-            values = tail.values(deals, top)
-            where = int(np.searchsorted(values, confidence))  # tails rise with the count
-            if where < len(values):
-                guess = deals + where
+            where = int(np.searchsorted(tail.window(low, top - low + 1), confidence))
+            if where == 0 and low > deals:  # the answer is `low` or below it
+                guess = deals + int(np.searchsorted(tail.window(deals, low - deals), confidence))
                 break
-            top = min(2 * top, limit)
+            if where <= top - low or top >= limit:
+                guess = low + where
+                break
+            low, top = top + 1, min(2 * top, limit)
     elif measured:
         guess = _rough_guess(chance, confidence, guess, limit, give_up)
     return _settle(chance, confidence, guess, limit, give_up)
