@@ -330,6 +330,38 @@ def test_capacity_headroom_waterfall_ends_at_bookings_plus_headroom(capacity_sto
     )
 
 
+def test_capacity_of_a_large_team_draws_the_largest_gains_and_the_rest_as_one_step(ax):
+    from salesmath.capacity import SHOWN_REPS
+
+    n = SHOWN_REPS + 15
+    team = sm.Team.from_arrays(
+        rep=[f"r{i:02d}" for i in range(n)],
+        counts={"demos": [12] * n, "won": [1 + i % 3 for i in range(n)]},
+        bookings=[8_000 * (1 + i % 3) + i for i in range(n)],
+    )
+    report = sm.assess_capacity(
+        team, sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    )
+    below = len(report.underutilized)
+    assert below > SHOWN_REPS
+    report.plot(ax=ax, kind="headroom")
+    today = team.total().bookings
+    first, *steps, last = ax.patches
+    shown = report.underutilized[:SHOWN_REPS]
+    assert [bar.get_height() for bar in steps[:-1]] == [float(r.gain) for r in shown]
+    assert steps[-1].get_height() == pytest.approx(
+        float(report.headroom - sum(r.gain for r in shown))
+    )
+    assert first.get_height() == today
+    assert last.get_height() == pytest.approx(float(today + report.headroom))
+    assert f"{below - SHOWN_REPS} more reps" in [t.get_text() for t in ax.get_xticklabels()]
+    ax.clear()
+    report.plot(ax=ax)
+    labels = {t.get_text().split(" · ")[0] for t in ax.get_yticklabels()}
+    assert labels == {r.rep for r in shown}
+    assert ax.get_title().endswith(f"; the {SHOWN_REPS} with the largest gains")
+
+
 def test_capacity_with_no_rep_below_says_so(worked, ax):
     team = sm.Team(
         stages=["demos", "won"],

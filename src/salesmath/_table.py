@@ -112,6 +112,9 @@ class Table:
             ) from exc
 
         def raw(value: Any) -> Any:
+            kind = type(value)
+            if kind is int or kind is float or kind is str or value is None:
+                return value  # the common cells first: the Protocol check below is slow
             if isinstance(value, Fraction):
                 return value.numerator if value.denominator == 1 else float(value)
             if isinstance(value, SupportsFloat) and not isinstance(value, int | float):

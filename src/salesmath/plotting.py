@@ -641,13 +641,20 @@ def plot_capacity(
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
+    from salesmath.capacity import SHOWN_REPS
+
     _check_kind(kind, ("shortfalls", "headroom"))
     ax = _axes(ax)
     reps = len(report.team)
     below = len(report.underutilized)
+    shown = report.underutilized[:SHOWN_REPS]  # largest gains first
+    rest = below - len(shown)
     if kind == "headroom":
         today = report.team.total().bookings
-        steps = [(rep.rep, float(rep.gain)) for rep in report.underutilized]
+        steps = [(rep.rep, float(rep.gain)) for rep in shown]
+        if rest:  # the other reps' gains as one step, so the bars still add up
+            others = report.headroom - sum((rep.gain for rep in shown), Fraction(0))
+            steps.append((f"{rest:,} more reps", float(others)))
         _waterfall(
             ax,
             steps,
@@ -659,17 +666,19 @@ def plot_capacity(
         _amount_axis(ax.yaxis)
         ax.set_ylabel("bookings")
         ax.set_title(
-            f"Headroom: closing {below} of {reps} reps' gaps adds {format_amount(report.headroom)}"
+            f"Headroom: closing {below:,} of {reps:,} reps' gaps adds "
+            f"{format_amount(report.headroom)}"
         )
         return ax
     rows = [
         (f"{rep.rep} · {s.factor}", float(s.actual / s.assumed) if s.assumed else 0.0)
-        for rep in report.underutilized
+        for rep in shown
         for s in rep.shortfalls
     ]
     title = (
-        f"Below the model: {below} of {reps} reps ({format_percent(report.share_below)}; "
+        f"Below the model: {below:,} of {reps:,} reps ({format_percent(report.share_below)}; "
         f"limit {format_percent(report.max_share_below)})"
+        + (f"; the {len(shown)} with the largest gains" if rest else "")
     )
     ax.set_title(title)
     if not rows:
