@@ -532,6 +532,9 @@ def _log(value: Fraction) -> float:
 
 # -- data --------------------------------------------------------------------------
 
+_RATIO_TABLE: Final = 2**21
+"""The most (upper, lower) count pairs :func:`_ratio_ranks` tabulates (a few megabytes)."""
+
 _FLOAT_EXACT: Final = 2**53
 """Whole numbers up to this are exact as floats: one float division of two of them is
 the correctly rounded quotient, as Python's ``int / int`` is."""
@@ -579,6 +582,36 @@ def _ratio_floats(upper: NDArray[Any], lower: NDArray[Any]) -> NDArray[np.float6
     out: NDArray[np.float64] = np.full(up.shape, np.nan)
     np.divide(lower.astype(np.float64), up, out=out, where=up != 0)
     return out
+
+
+def _ratio_ranks(upper: NDArray[Any], lower: NDArray[Any]) -> NDArray[np.float64]:
+    """Return the reps' :func:`_ratio_floats` as dense ranks: the same order, the same ties.
+
+    The rank statistics read only the order of a column and its ties, so
+    these give the same p-values, effects and correlations bit for bit; but
+    ranks are small whole numbers, which :class:`SortedColumn` sorts with a
+    radix sort.  Counts are small, so each distinct (upper, lower) pair is
+    found with a lookup table, not a sort, and only those pairs' ratios are
+    sorted.  Falls back to the floats when the table would be large.
+    """
+    floats = upper.dtype == object or lower.dtype == object or not len(upper)
+    if not floats:
+        width, height = int(upper.max()) + 1, int(lower.max()) + 1
+        floats = width * height > min(_RATIO_TABLE, max(4 * len(upper), 4096))
+    if floats:
+        return _ratio_floats(upper, lower)
+    code = lower * width + upper
+    seen = np.zeros(width * height, dtype=bool)
+    seen[code] = True
+    pairs = np.flatnonzero(seen)
+    values = _ratio_floats(pairs % width, pairs // width)  # the same division, pair by pair
+    known = ~np.isnan(values)
+    ranks = np.full(len(pairs), np.nan)
+    ranks[known] = np.searchsorted(np.unique(values[known]), values[known])
+    table = np.empty(width * height, dtype=np.float64)
+    table[pairs] = ranks
+    ranked: NDArray[np.float64] = table[code]
+    return ranked
 
 
 def _fits_float(column: NDArray[Any]) -> bool:
@@ -767,7 +800,7 @@ def _ranking(data: _Data, team: Team, by: str) -> _Ranking:
 
 def _order(
     ranking: _Ranking, names: Sequence[str], k: int, ascending: NDArray[np.intp] | None = None
-) -> list[int]:
+) -> NDArray[np.intp]:
     """Return the rep indices best first, exactly by value and then by rep name.
 
     Only the two groups need a settled order: runs of equal keys that reach
@@ -789,15 +822,25 @@ def _order(
     starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
     ends = np.r_[starts[1:], n]
     tied = (ends - starts > 1) & ((starts < k) | (ends > n - k))
-    result: list[int] = order.tolist()
-    for start, end in zip(starts[tied].tolist(), ends[tied].tolist(), strict=True):
-        run = result[start:end]
-        if ranking.numerators is None:
-            run.sort(key=names.__getitem__)
-        else:
-            run.sort(key=lambda i: (-ranking.exact(i), names[i]))
-        result[start:end] = run
-    return result
+    if not tied.any():
+        return order
+    order = order.copy()
+    starts, ends = starts[tied], ends[tied]
+    if ranking.numerators is None:  # equal keys: by name, every run at once
+        sizes = ends - starts
+        runs = np.repeat(np.arange(len(sizes)), sizes)
+        at = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        at += np.repeat(starts, sizes)  # the places in `order` the runs hold, run by run
+        members = order[at]
+        tied_names = [names[i] for i in members.tolist()]
+        by_name = np.array(sorted(range(len(at)), key=tied_names.__getitem__), dtype=np.intp)
+        order[at] = members[by_name][np.argsort(runs[by_name], kind="stable")]
+        return order
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        run = order[start:end].tolist()  # equal floats: exactly, then by name
+        run.sort(key=lambda i: (-ranking.exact(i), names[i]))
+        order[start:end] = run
+    return order
 
 
 # -- statistics ------------------------------------------------------------------
@@ -928,8 +971,7 @@ def compare_thirds(
         )
     k = n // 3
     order = _order(ranking, data.names, k, data.bookings_order() if by == "bookings" else None)
-    top_idx = np.array(order[:k], dtype=np.intp)
-    bottom_idx = np.array(order[n - k :], dtype=np.intp)
+    top_idx, bottom_idx = order[:k], order[n - k :]
     result = _compare(compared, data, by, top_idx, bottom_idx, excluded=drop)
     if history is None:
         return result
@@ -958,6 +1000,9 @@ def _compare(
     def pair(value: Callable[[NDArray[np.intp]], Fraction | None]) -> Pair:
         return value(top_idx), value(bottom_idx)
 
+    # each group's total at every stage, exact, gathered once: [top, bottom]
+    totals = [[int(t) for t in counts[g].sum(axis=0).tolist()] for g in (top_idx, bottom_idx)]
+
     rows: list[MetricRow] = []
 
     def add(
@@ -981,12 +1026,13 @@ def _compare(
             )
         )
 
-    def pooled(upper: NDArray[Any], lower: NDArray[Any], scale: int = 1) -> Pair:
-        def value(g: NDArray[np.intp]) -> Fraction | None:
-            below = _total(upper, g)
-            return None if below == 0 else Fraction(_total(lower, g), below * scale)
-
-        return pair(value)
+    def pooled(upper: int, lower: list[int], scale: int = 1) -> Pair:
+        """Each group's `lower` total ÷ (its total at stage number `upper` × `scale`)."""
+        values = [
+            None if group[upper] == 0 else Fraction(part, group[upper] * scale)
+            for group, part in zip(totals, lower, strict=True)
+        ]
+        return values[0], values[1]
 
     def mean(column: NDArray[Any], scale: int = 1) -> Pair:
         return pair(lambda g: Fraction(_total(column, g), k * scale))
@@ -1000,17 +1046,21 @@ def _compare(
 
     for j, stage in enumerate(stages):
         at = counts[:, j]
-        add(stage, "stage", mean(at), functools.partial(at.astype, np.float64))
+        means = (Fraction(totals[0][j], k), Fraction(totals[1][j], k))
+        add(stage, "stage", means, functools.partial(at.astype, np.float64))
     for j, name in enumerate(conversions):
         upper, lower = counts[:, j], counts[:, j + 1]
         add(
-            name, "conversion", pooled(upper, lower), functools.partial(_ratio_floats, upper, lower)
+            name,
+            "conversion",
+            pooled(j, [group[j + 1] for group in totals]),
+            functools.partial(_ratio_ranks, upper, lower),
         )
     won, scaled = counts[:, -1], bookings.scaled
     add(
         "deal_size",
         "deal_size",
-        pooled(won, scaled, d),
+        pooled(-1, [_total(scaled, top_idx), _total(scaled, bottom_idx)], d),
         lambda: _ratio_floats(won, scaled) / d,
     )
     if days.any:
