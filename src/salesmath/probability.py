@@ -214,8 +214,8 @@ which stay in cache and are reused by the allocator (larger ones each map fresh 
 _SPREAD: Final = 9.0
 """Standard deviations kept each side of a binomial count's mean (beyond: under 1e-18)."""
 _DOT_WIDTH: Final = 8192
-"""The widest binomial window dotted by ``numpy.correlate`` (BLAS ``ddot``, one thread at this
-size and five times faster than ``einsum`` on shifted views; beyond, ``einsum``, see :func:`_dot`)."""
+"""The widest binomial window dotted by ``numpy.correlate`` (BLAS ``ddot``: one thread at this
+size, and three times faster than ``einsum`` on shifted views); beyond, ``einsum`` (see :func:`_dot`)."""
 _GRID: Final = 33
 """Counts the rough chance is worked out for at once while the search narrows down."""
 _ROUGH_NODES: Final = 6
