@@ -864,3 +864,150 @@ def test_attainment_is_over_the_reps_with_a_quota_when_some_have_none():
     assert "Attainment is over the 6 of 9 reps who have a quota (3 have none)." in str(comparison)
     pandas = pytest.importorskip("pandas")
     assert pandas.api.types.is_numeric_dtype(comparison.to_frame()["top"])
+
+
+# -- a team as columns (issue 10, part 5) ---------------------------------------------
+
+
+def columnar(records, stages):
+    """Build a team from one array per field, no model per rep (Team.from_arrays).
+
+    Until Team.from_arrays lands it is built from the records, so the properties
+    below still compare a team with its rebuilt and shuffled copies.
+    """
+    if not hasattr(Team, "from_arrays"):
+        return Team.from_records(records, stages=list(stages))
+    return Team.from_arrays(
+        rep=[r["rep"] for r in records],
+        counts={s: [r[s] for r in records] for s in stages},
+        bookings=[r["bookings"] for r in records],
+        quota=[r.get("quota") for r in records],
+        cycle_days=[r.get("cycle_days") for r in records],
+    )
+
+
+def records_of(team):
+    """The team's reps as plain records, optional fields only where a rep has them."""
+    return [
+        {
+            "rep": rep.rep,
+            **rep.counts,
+            "bookings": rep.bookings,
+            **({} if rep.quota is None else {"quota": rep.quota}),
+            **({} if rep.cycle_days is None else {"cycle_days": rep.cycle_days}),
+        }
+        for rep in team.reps
+    ]
+
+
+amounts = st.one_of(
+    st.integers(0, 2_000_000),
+    st.decimals(0, 100_000, places=2).map(str),  # cents
+    st.fractions(0, 10_000, max_denominator=12),
+)
+optional = st.one_of(st.none(), st.integers(1, 90), st.fractions(1, 90, max_denominator=6))
+column_reps = st.lists(
+    st.tuples(
+        st.integers(0, 40),  # discos
+        st.integers(0, 25),  # demos
+        st.integers(0, 8),  # won
+        amounts,  # bookings
+        st.one_of(st.none(), st.sampled_from([100_000, 250_000, "312500.50"])),  # quota
+        optional,  # cycle_days
+    ),
+    min_size=3,
+    max_size=30,
+)
+
+
+def comparisons(team):
+    """compare_thirds by every metric the team can be ranked by (the error text otherwise)."""
+    out = {}
+    for by in team.metric_names:
+        try:
+            out[by] = compare_thirds(team, by=by)
+        except InvalidInputError as error:
+            out[by] = str(error)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(column_reps, st.randoms(use_true_random=False))
+def test_a_columnar_team_compares_as_its_records_rebuilt_and_shuffled(rows, random):
+    stages = ("discos", "demos", "won")
+    records = [
+        {"rep": f"r{i:02d}", "discos": d, "demos": m, "won": w, "bookings": b}
+        | ({} if q is None else {"quota": q})
+        | ({} if c is None else {"cycle_days": c})
+        for i, (d, m, w, b, q, c) in enumerate(rows)
+    ]
+    team = columnar(records, stages)
+    rebuilt = Team.from_records(records_of(team), stages=list(stages))
+    shuffled_records = records_of(team)
+    random.shuffle(shuffled_records)
+    shuffled = Team.from_records(shuffled_records, stages=list(stages))
+    expected = comparisons(team)
+    assert comparisons(rebuilt) == expected
+    in_any_order = comparisons(shuffled)
+    for by, result in expected.items():
+        if isinstance(result, ThirdsComparison):
+            assert in_any_order[by] == result
+            assert in_any_order[by].model_dump_json() == result.model_dump_json()
+        else:  # the same refusal (it names the reps without a value in the team's order)
+            assert isinstance(in_any_order[by], str)
+
+
+def test_huge_counts_are_python_integers_and_rank_exactly():
+    # Counts near salesmath's limit (10**18): an int64 sum could overflow, so the team keeps
+    # them as Python integers (an object column).  Conversions a float cannot tell apart
+    # ((big - 1) / big vs (big - 2) / big) still rank exactly, ties by name.
+    big = MAX_AMOUNT
+    rows = [
+        ("a", big, big - 2, 10),
+        ("b", big, big - 1, 20),
+        ("c", big, big - 2, 30),
+        ("d", big, big - 3, 40),
+        ("e", big, big - 1, 50),
+        ("f", big, big, 60),
+    ]
+    team = make_team(rows)
+    assert team._data.counts.dtype == object
+    assert float(Fraction(big - 1, big)) == float(Fraction(big - 2, big))
+    result = compare_thirds(team, by="demos_to_won")
+    assert (result.top, result.bottom) == (("f", "b"), ("c", "d"))
+    assert result["won"].top == Fraction(2 * big - 1, 2)
+    assert result["demos_to_won"].bottom == Fraction(2 * big - 5, 2 * big)
+    assert compare_thirds(team, by="won") == result.model_copy(update={"by": "won"})
+    shuffled = make_team(rows[::-1])
+    for by in ("bookings", "demos", "won", "demos_to_won", "deal_size"):
+        assert compare_thirds(shuffled, by=by) == compare_thirds(team, by=by)
+
+
+def test_missing_quota_and_cycle_days_are_left_out_not_zero():
+    rows = [
+        {"rep": "a", "demos": 20, "won": 6, "bookings": 600, "quota": 500, "cycle_days": 30},
+        {"rep": "b", "demos": 20, "won": 5, "bookings": 500, "cycle_days": "40.5"},
+        {"rep": "c", "demos": 20, "won": 4, "bookings": 400, "quota": 800},
+        {"rep": "d", "demos": 20, "won": 3, "bookings": 300, "quota": 600, "cycle_days": 50},
+        {"rep": "e", "demos": 20, "won": 2, "bookings": 200},
+        {"rep": "f", "demos": 20, "won": 1, "bookings": 100, "quota": 400},
+    ]
+    team = columnar(rows, ("demos", "won"))
+    result = compare_thirds(team)
+    assert (result.top, result.bottom) == (("a", "b"), ("e", "f"))
+    # each group's mean over its reps that have a value: a and b, then nobody
+    assert result["cycle_days"].top == Fraction(30 + Fraction(81, 2), 2)
+    assert result["cycle_days"].bottom is None
+    assert result["cycle_days"].p_value is None
+    # attainment over a (600 / 500), then f (100 / 400)
+    assert result["attainment"].top == Fraction(6, 5)
+    assert result["attainment"].bottom == Fraction(1, 4)
+    assert "Attainment is over the 4 of 6 reps who have a quota (2 have none)." in result.notes
+    with pytest.raises(InvalidInputError, match=r"2 have none \(no quota\): 'b', 'e'"):
+        compare_thirds(team, by="attainment")
+    with pytest.raises(InvalidInputError, match=r"3 have none \(no cycle_days\): 'c', 'e', 'f'"):
+        compare_thirds(team, by="cycle_days")
+    ranked = compare_thirds(team, by="cycle_days", exclude=["c", "e", "f"])
+    assert (ranked.top, ranked.bottom) == (("a",), ("d",))
+    no_days = Team.from_records([{k: v for k, v in r.items() if k != "cycle_days"} for r in rows])
+    assert "cycle_days" not in [row.name for row in compare_thirds(no_days).metrics]
