@@ -1011,3 +1011,20 @@ def test_missing_quota_and_cycle_days_are_left_out_not_zero():
     assert (ranked.top, ranked.bottom) == (("a",), ("d",))
     no_days = Team.from_records([{k: v for k, v in r.items() if k != "cycle_days"} for r in rows])
     assert "cycle_days" not in [row.name for row in compare_thirds(no_days).metrics]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=200))
+def test_ratio_ranks_keep_the_order_and_ties_of_the_ratios(pairs):
+    # The conversion column handed to the rank statistics is dense ranks from a table of
+    # count pairs; the statistics read only order and ties, so those must be the floats'.
+    from salesmath._rankstats import average_ranks
+    from salesmath.thirds import _ratio_floats, _ratio_ranks
+
+    upper = np.array([u for u, _ in pairs], dtype=np.int64)
+    lower = np.array([v for _, v in pairs], dtype=np.int64)
+    floats, ranks = _ratio_floats(upper, lower), _ratio_ranks(upper, lower)
+    known = ~np.isnan(floats)
+    assert (~np.isnan(ranks) == known).all()
+    if known.any():
+        assert average_ranks(ranks[known]).tolist() == average_ranks(floats[known]).tolist()

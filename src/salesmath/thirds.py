@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -605,13 +605,14 @@ def _ratio_ranks(upper: NDArray[Any], lower: NDArray[Any]) -> NDArray[np.float64
     seen[code] = True
     pairs = np.flatnonzero(seen)
     values = _ratio_floats(pairs % width, pairs // width)  # the same division, pair by pair
-    known = ~np.isnan(values)
-    ranks = np.full(len(pairs), np.nan)
-    ranks[known] = np.searchsorted(np.unique(values[known]), values[known])
+    order = np.argsort(values, kind="stable")  # NaN (upper 0) last
+    ranked = values[order]
+    dense = np.cumsum(np.r_[False, ranked[1:] != ranked[:-1]], dtype=np.float64)
+    dense[np.isnan(ranked)] = np.nan  # no ratio stays no ratio
     table = np.empty(width * height, dtype=np.float64)
-    table[pairs] = ranks
-    ranked: NDArray[np.float64] = table[code]
-    return ranked
+    table[pairs[order]] = dense
+    per_rep: NDArray[np.float64] = table[code]
+    return per_rep
 
 
 def _fits_float(column: NDArray[Any]) -> bool:
@@ -799,7 +800,7 @@ def _ranking(data: _Data, team: Team, by: str) -> _Ranking:
 
 
 def _order(
-    ranking: _Ranking, names: Sequence[str], k: int, ascending: NDArray[np.intp] | None = None
+    ranking: _Ranking, names: NDArray[Any], k: int, ascending: NDArray[np.intp] | None = None
 ) -> NDArray[np.intp]:
     """Return the rep indices best first, exactly by value and then by rep name.
 
@@ -832,7 +833,7 @@ def _order(
         at = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         at += np.repeat(starts, sizes)  # the places in `order` the runs hold, run by run
         members = order[at]
-        tied_names = [names[i] for i in members.tolist()]
+        tied_names = names[members].tolist()
         by_name = np.array(sorted(range(len(at)), key=tied_names.__getitem__), dtype=np.intp)
         order[at] = members[by_name][np.argsort(runs[by_name], kind="stable")]
         return order
@@ -970,7 +971,7 @@ def compare_thirds(
             "exclude=[...] or rank by another metric"
         )
     k = n // 3
-    order = _order(ranking, data.names, k, data.bookings_order() if by == "bookings" else None)
+    order = _order(ranking, data.name_array, k, data.bookings_order() if by == "bookings" else None)
     top_idx, bottom_idx = order[:k], order[n - k :]
     result = _compare(compared, data, by, top_idx, bottom_idx, excluded=drop)
     if history is None:
@@ -1001,7 +1002,7 @@ def _compare(
         return value(top_idx), value(bottom_idx)
 
     # each group's total at every stage, exact, gathered once: [top, bottom]
-    totals = [[int(t) for t in counts[g].sum(axis=0).tolist()] for g in (top_idx, bottom_idx)]
+    totals = [[int(column[g].sum()) for column in counts.T] for g in (top_idx, bottom_idx)]
 
     rows: list[MetricRow] = []
 
