@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from salesmath import RepStats, Team, compare_thirds
+from salesmath import Team, compare_thirds
 
 TARGET = 5.0
 REPEATS = 5
@@ -64,33 +64,17 @@ def make_data(n: int) -> tuple[np.ndarray, np.ndarray]:
     return counts, won * deal_size
 
 
-def team_builder(counts: np.ndarray, bookings: np.ndarray) -> tuple[str, Callable[[], Team]]:
-    """How the benchmark builds its team: columnar when Team.from_arrays exists."""
+def team_builder(counts: np.ndarray, bookings: np.ndarray) -> Callable[[], Team]:
+    """Build the benchmark's team columnar: Team.from_arrays, no model per rep."""
     names = np.array([f"rep{i:06d}" for i in range(len(bookings))])
-    if hasattr(Team, "from_arrays"):
-        by_stage = {stage: counts[:, j] for j, stage in enumerate(STAGES)}
-        return "Team.from_arrays", lambda: Team.from_arrays(
-            rep=names, counts=by_stage, bookings=bookings
-        )
-
-    def from_models() -> Team:  # before Team.from_arrays: one RepStats per rep
-        return Team(
-            stages=STAGES,
-            reps=[
-                RepStats(rep=r, counts=dict(zip(STAGES, row, strict=True)), bookings=b)
-                for r, row, b in zip(
-                    names.tolist(), counts.tolist(), bookings.tolist(), strict=True
-                )
-            ],
-        )
-
-    return "Team(reps=[RepStats ...]) (no Team.from_arrays yet)", from_models
+    by_stage = {stage: counts[:, j] for j, stage in enumerate(STAGES)}
+    return lambda: Team.from_arrays(rep=names, counts=by_stage, bookings=bookings)
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     counts, bookings = make_data(n)
-    how, build_team = team_builder(counts, bookings)
+    build_team = team_builder(counts, bookings)
 
     def baseline() -> object:
         order = np.argsort(-bookings, kind="stable")
@@ -110,7 +94,9 @@ def main() -> None:
     first = best_first(REPEATS, build_team)  # a new team each time
     again = best_of(REPEATS, lambda: compare_thirds(team))
     print(f"reps: {n:,}; timings are the best of {REPEATS}")
-    print(f"building the team ({how}): {build * 1000:8.1f} ms  (not part of a comparison)")
+    print(
+        f"building the team (Team.from_arrays): {build * 1000:8.1f} ms  (not part of a comparison)"
+    )
     print(f"{'numpy sort-and-mean (baseline)':<40} {bare * 1000:8.1f} ms")
     for name, seconds in (
         ("compare_thirds, the team's first time", first),

@@ -870,13 +870,7 @@ def test_attainment_is_over_the_reps_with_a_quota_when_some_have_none():
 
 
 def columnar(records, stages):
-    """Build a team from one array per field, no model per rep (Team.from_arrays).
-
-    Until Team.from_arrays lands it is built from the records, so the properties
-    below still compare a team with its rebuilt and shuffled copies.
-    """
-    if not hasattr(Team, "from_arrays"):
-        return Team.from_records(records, stages=list(stages))
+    """Build a team from one array per field, with no model per rep (Team.from_arrays)."""
     return Team.from_arrays(
         rep=[r["rep"] for r in records],
         counts={s: [r[s] for r in records] for s in stages},
