@@ -185,3 +185,23 @@ def test_min_p_value_is_two_over_the_number_of_splits():
 def test_bad_groups(x, y, message):
     with pytest.raises(ValueError, match=message):
         mann_whitney(x, y)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(0, 2**16).map(float),
+            st.floats(-1e6, 1e6),
+            st.just(math.nan),
+        ),
+        max_size=60,
+    )
+)
+def test_argsort_sorts_with_nan_last_on_every_path(values):
+    from salesmath._rankstats import _argsort
+
+    column = np.array(values, dtype=np.float64)
+    order = _argsort(column)
+    assert sorted(order.tolist()) == list(range(len(values)))
+    np.testing.assert_array_equal(column[order], np.sort(column))  # np.sort puts NaN last
