@@ -85,10 +85,10 @@ def test_story_report_reads_as_this_table() -> None:
         "Look first at activities (fay, +75,000): volume is the gap: fewer activities than "
         "quota needs; check whether leads (inbound: more from marketing) or outreach capacity "
         "(outbound: a power dialer or sales-acceleration tool) is short before adding reps.\n"
-        "Look first at demos_to_won (gus, +50,000): the close rate (demos to won) is the gap; "
+        "Then at demos_to_won (gus, +50,000): the close rate (demos to won) is the gap; "
         "check deal quality vs closing skill in the lost deals, then coach closing before "
         "hiring more closers.\n"
-        "Look first at deal_size (hal, +22,000): deal size is the gap; check mix vs price "
+        "Then at deal_size (hal, +22,000): deal size is the gap; check mix vs price "
         "(smaller accounts or products, or deeper discounts) before coaching either: the "
         "counts cannot tell them apart."
     )
@@ -757,3 +757,17 @@ def test_a_large_teams_table_shows_the_largest_gains_and_counts_the_rest(monkeyp
     assert list(report.to_frame().index) == ["r5", "r4", "r3", "r2", "r1"]
     assert [r.rep for r in report.underutilized] == ["r5", "r4", "r3", "r2", "r1"]
     assert report.recommendations[0].reps == ("r1", "r2", "r3", "r4", "r5")
+
+
+def test_headroom_of_several_quotas_reads_as_times_a_quota():
+    # "0.39 of an average rep's quota" reads well; "5 of an average rep's quota" does not
+    team = Team(
+        stages=["demos", "won"],
+        reps=[
+            RepStats(rep="a", counts={"demos": 30, "won": 5}, bookings=50_000, quota=10_000),
+            RepStats(rep="b", counts={"demos": 30, "won": 10}, bookings=100_000, quota=10_000),
+        ],
+    )
+    model = Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10_000)
+    summary = assess_capacity(team, model).summary()
+    assert "closing their gaps adds 50,000 — 5 times an average rep's quota (10,000)." in summary

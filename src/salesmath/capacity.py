@@ -848,7 +848,10 @@ class CapacityReport(TabularModel):
                     "reps who have one"
                 )
             )
-            text += f" — {format_amount(self.headroom / mean)} of {whose} ({format_amount(mean)})"
+            share = self.headroom / mean
+            # 0.39 of a quota; 3.5 times a quota (not "3.5 of a quota")
+            times = "of" if share < 1 else "times"
+            text += f" — {format_amount(share)} {times} {whose} ({format_amount(mean)})"
         return text
 
     def _masking_text(self) -> str:
@@ -889,8 +892,9 @@ class CapacityReport(TabularModel):
     def _looks(self) -> list[str]:
         """One sentence per recommendation (naming its reps, or counting them past NAMED_REPS)."""
         return [
-            f"Look first at {r.factor} ({_who(r.reps)}, +{format_amount(r.gain)}): {r.action}."
-            for r in self.recommendations
+            f"{'Look first at' if i == 0 else 'Then at'} {r.factor} ({_who(r.reps)}, "
+            f"+{format_amount(r.gain)}): {r.action}."
+            for i, r in enumerate(self.recommendations)
         ]
 
     def summary(self) -> str:
