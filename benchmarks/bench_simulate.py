@@ -13,6 +13,7 @@ Run: python benchmarks/bench_simulate.py
 """
 
 import timeit
+import tracemalloc
 
 import numpy as np
 
@@ -64,6 +65,11 @@ def confidence_plans() -> None:
             if deals == 3000 and funnel is two:
                 target = f"  (target <= 50×: {'met' if ratio <= 50 else 'NOT met'})"
             print(f"  {deals:,} deals, {name}:   {seconds * 1000:8.2f} ms  {ratio:4.0f}×{target}")
+    tracemalloc.start()
+    two.plan(3000, confidence=0.9)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    print(f"  peak memory of the 3,000-deal plan with two measured rates: {peak:.1f} MB")
 
 
 def main() -> None:

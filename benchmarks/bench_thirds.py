@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
@@ -108,6 +109,12 @@ def main() -> None:
             f"{name:<40} {seconds * 1000:8.1f} ms  {ratio:5.1f}× baseline  "
             f"(target <= {TARGET:g}×: {verdict})"
         )
+    fresh = build_team()
+    tracemalloc.start()
+    compare_thirds(fresh)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    print(f"peak memory of a first comparison (tracemalloc): {peak:.1f} MB")
     print(f"levers: {result.levers()}")
 
 
