@@ -314,6 +314,55 @@ CATALOGUE = [
         "stages",
     ),
     ("Team.from_frame of a list", lambda: sm.Team.from_frame([1, 2]), ValueError, "frame"),
+    (
+        "from_arrays counts a list",
+        lambda: sm.Team.from_arrays(rep=["a"], counts=[1, 0], bookings=[1]),
+        ValueError,
+        "counts",
+    ),
+    (
+        "from_arrays rep a string",
+        lambda: sm.Team.from_arrays(rep="ab", counts={"d": [1], "w": [0]}, bookings=[1]),
+        ValueError,
+        "rep",
+    ),
+    (
+        "from_arrays 2-D counts",
+        lambda: sm.Team.from_arrays(
+            rep=["a", "b"], counts={"d": [[1, 2], [3, 4]], "w": [0, 0]}, bookings=[1, 1]
+        ),
+        ValueError,
+        "count of 'd'",
+    ),
+    (
+        "from_arrays bookings 1e30",
+        lambda: sm.Team.from_arrays(rep=["a"], counts={"d": [1], "w": [0]}, bookings=[1e30]),
+        ValueError,
+        "bookings",
+    ),
+    (
+        "from_arrays count 2**63",
+        lambda: sm.Team.from_arrays(rep=["a"], counts={"d": [2**63], "w": [0]}, bookings=[1]),
+        ValueError,
+        "count of 'd'",
+    ),
+    (
+        "from_arrays lengths differ",
+        lambda: sm.Team.from_arrays(rep=["a", "b"], counts={"d": [1], "w": [0]}, bookings=[1]),
+        ValueError,
+        "one value per rep",
+    ),
+    (
+        "from_arrays amounts with 5,000 different thirds, sevenths ...",
+        lambda: sm.Team.from_arrays(
+            rep=[str(i) for i in range(5000)],
+            counts={"d": [1] * 5000, "w": [0] * 5000},
+            bookings=[f"1/{i}" for i in range(1, 5001)],
+        ),
+        ValueError,
+        "bookings",
+    ),
+    ("Team.from_frame of a dict", lambda: sm.Team.from_frame({"rep": ["a"]}), ValueError, "frame"),
     ("team[unknown]", lambda: team()["nobody"], KeyError, "nobody"),
     ("team.without(5)", lambda: team().without(5), ValueError, "reps"),
     ("without_deal of a list", lambda: team().without_deal(["ana"], 1), ValueError, "rep"),

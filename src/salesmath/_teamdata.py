@@ -460,12 +460,17 @@ def _read_counts(array: NDArray[Any], row_error: RowError) -> NDArray[Any]:
 
 
 def _read_exact(
-    array: NDArray[Any] | None, rows: int, *, kind: Kind, optional: bool, row_error: RowError
+    array: NDArray[Any] | None,
+    rows: int,
+    *,
+    kind: Kind,
+    optional: bool,
+    row_error: RowError,
+    what: str = "amount",
 ) -> ExactColumn:
     """Read a column of amounts exactly; a blank cell is no value when `optional`."""
     if array is None:
         return ExactColumn.missing(rows)
-    what = "amount"
     if array.dtype.kind in "iuf":
         present = None
         at = None
@@ -486,14 +491,14 @@ def _read_exact(
 
         nums, dens = read_column(array, what=what, kind=kind, row_error=error)
         if at is None:
-            return ExactColumn.from_parts(nums, dens, what="a column")
+            return ExactColumn.from_parts(nums, dens, what=what)
         full_nums = np.zeros(rows, dtype=nums.dtype)
         full_nums[at] = nums
         full_dens: NDArray[Any] | int = dens
         if isinstance(dens, np.ndarray):
             full_dens = np.ones(rows, dtype=dens.dtype)
             full_dens[at] = dens
-        return ExactColumn.from_parts(full_nums, full_dens, present)
+        return ExactColumn.from_parts(full_nums, full_dens, present, what=what)
     values: list[Fraction | None] = []
     for i, value in enumerate(array.tolist()):
         try:
@@ -505,7 +510,7 @@ def _read_exact(
                 values.append(parse_amount(value, what=what, positive=kind == "positive"))
         except InvalidInputError:
             raise row_error(i) from None
-    return ExactColumn.of(values)
+    return ExactColumn.of(values, what=what)
 
 
 def _read_texts(array: NDArray[Any] | None, rows: int) -> tuple[str | None, ...]:
@@ -556,21 +561,16 @@ def read_columns(
         return _read_counts(arrays[stage], _BadRowError)
 
     columns = [attempt(functools.partial(counts_at, stage)) for stage in stages]
-    bookings = attempt(
-        lambda: _read_exact(
-            arrays["bookings"], rows, kind="amount", optional=False, row_error=_BadRowError
+
+    def amounts(column: str, kind: Kind, *, optional: bool) -> ExactColumn:
+        array = arrays.get(column)
+        return _read_exact(
+            array, rows, kind=kind, optional=optional, row_error=_BadRowError, what=column
         )
-    )
-    quota = attempt(
-        lambda: _read_exact(
-            arrays.get("quota"), rows, kind="positive", optional=True, row_error=_BadRowError
-        )
-    )
-    cycle_days = attempt(
-        lambda: _read_exact(
-            arrays.get("cycle_days"), rows, kind="amount", optional=True, row_error=_BadRowError
-        )
-    )
+
+    bookings = attempt(functools.partial(amounts, "bookings", "amount", optional=False))
+    quota = attempt(functools.partial(amounts, "quota", "positive", optional=True))
+    cycle_days = attempt(functools.partial(amounts, "cycle_days", "amount", optional=True))
     if bad:
         raise row_error(min(bad))
     if len(set(names)) != len(names):
