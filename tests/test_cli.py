@@ -39,7 +39,25 @@ def test_plan_prints_the_worked_example_as_a_table(capsys):
         "demos           9  1/3 (33.3%)        3×\n"
         "won             3            —        1×\n"
         "Chance to reach quota from 750 activities: 57.7% (conversions independent, deal size fixed).\n"
+        "\n"
+        "To book 250,000 at 84,000 a deal takes 3 won deals: 9 demos, 15 discos and 750 "
+        "activities. From 750 activities the chance of reaching quota is 57.7% (conversions "
+        "independent, deal size fixed).\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "before"),
+    [("README.md", "```text\n"), ("docs/cli.md", "$ salesmath plan examples/quarter.toml\n")],
+)
+def test_the_docs_show_what_salesmath_plan_prints(capsys, page, before):
+    # the output shown after the command is the output the command gives, so it cannot drift
+    text = (EXAMPLES.parent / page).read_text(encoding="utf-8")
+    start = text.index(before + "Plan for quota 250,000") + len(before)
+    shown = text[start : text.index("```", start)]
+    status, out, _ = run(capsys, "plan", str(EXAMPLES / "quarter.toml"))
+    assert status == 0
+    assert out == shown
 
 
 @pytest.mark.parametrize("config", ["quarter.toml", "quarter.json"])

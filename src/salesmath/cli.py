@@ -170,6 +170,7 @@ def _plan(args: argparse.Namespace) -> str:
         return json.dumps(document, indent=2, ensure_ascii=False)
     parts = [plan.to_text()]
     parts += [view.to_text() for view in (pace, schedule) if view is not None]
+    parts.append(plan.summary())  # as every subcommand: the table, then one paragraph
     return "\n\n".join(parts) + wrote
 
 
