@@ -561,16 +561,7 @@ def read_frame(frame: object) -> Rows:
     else:
         native = _narwhals_rows(frame)
         if native is None:
-            simple = frame is None or isinstance(frame, str | int | float)
-            what = _short(frame) if simple else f"a {type(frame).__name__}"
-            fix = (
-                "; for a list of rows use Team.from_records(rows)"
-                if isinstance(frame, list | tuple)
-                else ""
-            )
-            raise InvalidInputError(
-                f"frame must be a data frame (pandas, polars, pyarrow ...), got {what}{fix}"
-            )
+            raise _not_a_frame(frame)
         raw_columns, records = native
         columns = _columns(raw_columns, where=source)
         places = [f"row {i}" for i in range(len(records))]
@@ -661,16 +652,7 @@ def read_frame_columns(frame: object) -> FrameColumns:
 
         data = _from_native(frame)
         if not isinstance(data, nw.DataFrame):
-            simple = frame is None or isinstance(frame, str | int | float)
-            what = _short(frame) if simple else f"a {type(frame).__name__}"
-            fix = (
-                "; for a list of rows use Team.from_records(rows)"
-                if isinstance(frame, list | tuple)
-                else ""
-            )
-            raise InvalidInputError(
-                f"frame must be a data frame (pandas, polars, pyarrow ...), got {what}{fix}"
-            )
+            raise _not_a_frame(frame)
         _check_length(len(data), source=source)
         raw = list(data.columns)
         columns = _columns(raw, where=source)
@@ -687,6 +669,20 @@ def read_frame_columns(frame: object) -> FrameColumns:
     if not read.rows:
         raise InvalidInputError(f"{source} has no rows")
     return read
+
+
+def _not_a_frame(frame: object) -> InvalidInputError:
+    """Return the error for a value that is not a data frame (a list of rows says where to go)."""
+    simple = frame is None or isinstance(frame, str | int | float)
+    what = _short(frame) if simple else f"a {type(frame).__name__}"
+    fix = (
+        "; for a list of rows use Team.from_records(rows)"
+        if isinstance(frame, list | tuple)
+        else ""
+    )
+    return InvalidInputError(
+        f"frame must be a data frame (pandas, polars, pyarrow ...), got {what}{fix}"
+    )
 
 
 def _from_native(frame: object) -> Any:
