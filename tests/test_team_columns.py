@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from salesmath import RepStats, Team
 from salesmath._teamdata import INT64_SAFE, MAX_DENOMINATOR_BITS, ExactColumn, whole_array
 from salesmath.errors import InvalidInputError, LimitError, UnknownRepError
-from salesmath.io import read_frame
+from salesmath.io import read_csv, read_frame
 from salesmath.team import SHOWN_REPS
 
 STAGES = ["demos", "won"]
@@ -146,6 +146,58 @@ def test_from_arrays_refuses_what_from_records_refuses(records: list[dict[str, A
         kind, message = expected
         assert got[0] == kind
         assert got[1] == re.sub(r"\brow (\d+)", lambda m: f"row {int(m[1]) - 1}", message)
+
+
+cells = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "12",
+            "007",
+            "1,200",
+            "12.0",
+            "2.5",
+            "-5",
+            "1e3",
+            ".5",
+            "1.",
+            "1..2",
+            ".",
+            "x",
+            "1234.56",
+            "999999999999999",
+            "1000000000000000000000",
+            "0.1000000000000000055511151231257827",
+            "٣",
+            "1_000",
+            " 12 ",
+        ]
+    ),
+    st.integers(0, 10**6).map(str),
+    st.floats(0, 1e9, allow_nan=False).map(lambda x: f"{round(x, 2)}"),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["ana", "bo", " cy", "", "dé"]), cells, cells, cells, cells),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_from_csv_reads_every_line_as_the_row_by_row_reader(tmp_path_factory, lines) -> None:
+    import csv
+
+    path = tmp_path_factory.mktemp("csv") / "team.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["rep", "demos", "won", "bookings", "quota"])
+        writer.writerows(lines)
+    expected = outcome(lambda: Team._from_rows(read_csv(path), Team._stage_names(STAGES)))
+    assert outcome(lambda: Team.from_csv(path, stages=STAGES)) == expected
 
 
 # -- engines -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from salesmath._arrays import Kind, read_column
+from salesmath._arrays import Kind, plain_numbers, read_column
 from salesmath.errors import InvalidInputError, LimitError
 from salesmath.io import cell_text, is_blank
 from salesmath.numbers import MAX_AMOUNT, MAX_NAME, parse_amount, parse_name, parse_whole
@@ -448,6 +448,9 @@ def _read_counts(array: NDArray[Any], row_error: RowError) -> NDArray[Any]:
         if not good.all():
             raise row_error(_first(~good))
         return x.astype(np.int64)
+    plain = plain_numbers(array, whole=True, blanks=False)
+    if plain is not None:  # a CSV file's digits
+        return _read_counts(plain, row_error)
     counts = []
     for i, value in enumerate(array.tolist()):
         try:
@@ -499,6 +502,11 @@ def _read_exact(
             full_dens = np.ones(rows, dtype=dens.dtype)
             full_dens[at] = dens
         return ExactColumn.from_parts(full_nums, full_dens, present, what=what)
+    plain = plain_numbers(array, whole=False, blanks=optional)
+    if plain is not None:  # a CSV file's decimals
+        return _read_exact(
+            plain, rows, kind=kind, optional=optional, row_error=row_error, what=what
+        )
     values: list[Fraction | None] = []
     for i, value in enumerate(array.tolist()):
         try:

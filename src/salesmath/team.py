@@ -1071,7 +1071,24 @@ class Team(TabularModel):
             path,
             check_header=lambda columns, source: cls._columns_to_stages(columns, source, names),
         )
-        return cls._from_rows(rows, names)
+        if not rows.rows:
+            return cls._from_rows(rows, names)  # the row-by-row reader says what is missing
+        inferred = names is None
+        names = cls._columns_to_stages(rows.columns, rows.source, names)
+        records = [row for _, row in rows.rows]
+        arrays: dict[str, Any] = {}
+        for column in ("rep", *names, "bookings", *OPTIONAL_COLUMNS):
+            if column in rows.columns:
+                array = arrays[column] = np.empty(len(records), dtype=object)
+                array[:] = [row.get(column) for row in records]
+        return cls._read_columns(
+            names,
+            arrays,
+            len(records),
+            row=records.__getitem__,
+            place=lambda i: rows.rows[i][0],
+            inferred=inferred,
+        )
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, stages: Sequence[str] | None = None) -> Team:
