@@ -469,3 +469,18 @@ def test_from_frame_refuses_what_is_not_a_frame() -> None:
         Team.from_frame(
             pd.DataFrame({"rep": [], "demos": [], "won": [], "bookings": []}), stages=STAGES
         )
+
+
+def test_renamed_keeps_every_count_under_the_new_names() -> None:
+    team = big_team(30)
+    renamed = team.renamed(["SQL", "Closed Won"])
+    assert renamed.stages == ("SQL", "Closed Won")
+    assert renamed.values("SQL") == team.values("demos")
+    assert renamed["rep00003"].counts == dict(
+        zip(("SQL", "Closed Won"), team["rep00003"].counts.values(), strict=True)
+    )
+    assert Team.model_validate_json(renamed.model_dump_json()) == renamed
+    with pytest.raises(InvalidInputError, match="must name the team's 2 stages"):
+        team.renamed(["a", "b", "c"])
+    with pytest.raises(InvalidInputError, match="unique"):
+        team.renamed(["a", "a"])

@@ -205,12 +205,7 @@ def _model_and_team(
         )
     team = Team.from_csv(team_path, stages=columns)
     if list(team.stages) != list(funnel.stages):  # the CSV's columns, in the model's names
-        renamed = dict(zip(team.stages, funnel.stages, strict=True))
-        reps = [
-            rep.model_copy(update={"counts": {renamed[s]: n for s, n in rep.counts.items()}})
-            for rep in team.reps
-        ]
-        team = Team(stages=funnel.stages, reps=reps)
+        team = team.renamed(funnel.stages)
     return config, funnel, team
 
 

@@ -25,6 +25,7 @@ The file, record and frame loaders live in :mod:`salesmath.io`;
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -869,6 +870,33 @@ class Team(TabularModel):
             data.index[stats.rep], list(counts.values()), stats.bookings - value
         )
         return Team._of_columns(changed)
+
+    def renamed(self, stages: Sequence[str]) -> Team:
+        """Return the team with its stages renamed, top to bottom (the counts unchanged).
+
+        Use it when the team's columns and a funnel name the same stages
+        differently (``"SQL"`` and ``"demos"``).
+
+        Raises
+        ------
+        InvalidInputError
+            If `stages` is not a list of as many unique names as the team has stages.
+
+        Examples
+        --------
+        >>> team = Team(stages=["SQL", "Closed Won"], reps=[
+        ...     RepStats(rep="ana", counts={"SQL": 24, "Closed Won": 11}, bookings=1_760_000),
+        ... ])
+        >>> team.renamed(["demos", "won"])["ana"].counts
+        {'demos': 24, 'won': 11}
+        """
+        names = self._stage_names(stages)
+        if len(names) != len(self.stages):
+            raise InvalidInputError(
+                f"stages must name the team's {len(self.stages)} stages "
+                f"({', '.join(self.stages)}), top to bottom; got {len(names)}"
+            )
+        return Team._of_columns(dataclasses.replace(self._data, stages=names))
 
     def total(self) -> RepStats:
         """Return the whole team as one rep: counts and bookings added up.
