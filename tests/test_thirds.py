@@ -1022,3 +1022,18 @@ def test_ratio_ranks_keep_the_order_and_ties_of_the_ratios(pairs):
     assert (~np.isnan(ranks) == known).all()
     if known.any():
         assert average_ranks(ranks[known]).tolist() == average_ranks(floats[known]).tolist()
+
+
+def test_large_counts_of_reps_read_with_thousands_separators():
+    n = 3_000
+    team = Team.from_arrays(
+        rep=[f"r{i:04d}" for i in range(n)],
+        counts={"demos": [20] * n, "won": [i % 7 for i in range(n)]},
+        bookings=[1_000 * (i % 7) + i for i in range(n)],
+    )
+    result = compare_thirds(team)
+    assert result.summary().startswith("Top third (1,000 reps by bookings) books ")
+    text = str(result)
+    assert "by bookings: 1,000 of 3,000 reps each" in text
+    assert "over all 3,000 reps" in text
+    assert "Each third is 1,000 reps; the middle 1,000 are in neither." in text

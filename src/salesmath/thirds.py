@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from salesmath._format import (
     format_amount,
+    format_count,
     format_p_value,
     format_percent,
     format_signed,
@@ -319,7 +320,7 @@ class ThirdsComparison(TabularModel):
         >>> print(compare_thirds(team).summary())
         Top third (2 reps by bookings) books 1.7× the bottom third; opportunities per rep explains 224.7% of the gap and the opportunities-to-won rate 28.1%, while the bottom third's larger deals offset -152.8%. With 2 reps a group no p-value can fall below 0.33: read the differences as leads to check, not proof.
         """
-        reps = f"{self.k} rep{'s' if self.k != 1 else ''}"
+        reps = f"{format_count(self.k)} rep{'s' if self.k != 1 else ''}"
         top_mean = self["bookings"].top
         text = f"Top third ({reps} by {self.by}) books "
         if self.gap == 1:
@@ -473,8 +474,9 @@ class ThirdsComparison(TabularModel):
                     row.spearman,
                 )
             )
-        title = f"Top vs bottom third by {self.by}: {self.k} of {self.reps} reps each" + (
-            "" if self.gap is None else f"; the top books {format_times(self.gap)} the bottom"
+        title = (
+            f"Top vs bottom third by {self.by}: {format_count(self.k)} of {format_count(self.reps)} reps each"
+            + ("" if self.gap is None else f"; the top books {format_times(self.gap)} the bottom")
         )
         return Table(
             title=title,
@@ -520,7 +522,7 @@ def _legend(reps: int) -> tuple[str, ...]:
         "0.05 is rarely luck, though among many rows a few come by chance (Mann–Whitney U).",
         "effect: how often a top rep beats a bottom rep minus the reverse: +1 always, "
         "0 as often as not, -1 never (Cliff's delta).",
-        f"ρ bookings: how the metric moves with bookings over all {reps} reps: +1 up "
+        f"ρ bookings: how the metric moves with bookings over all {format_count(reps)} reps: +1 up "
         "together, 0 unrelated, -1 opposite (Spearman).",
     )
 
@@ -1115,8 +1117,8 @@ def _compare(
     )
     if 0 < with_quota < n:
         notes.append(
-            f"Attainment is over the {with_quota} of {n} reps who have a quota "
-            f"({n - with_quota} have none)."
+            f"Attainment is over the {format_count(with_quota)} of {format_count(n)} reps who "
+            f"have a quota ({format_count(n - with_quota)} have none)."
         )
     picked = data.name_array
     return ThirdsComparison(
@@ -1149,14 +1151,15 @@ def _notes(
     notes = []
     middle = n - 2 * k
     notes.append(
-        f"Each third is {k} rep{'s' if k != 1 else ''}; the middle {middle} "
+        f"Each third is {format_count(k)} rep{'s' if k != 1 else ''}; the middle "
+        f"{format_count(middle)} "
         f"{'are' if middle != 1 else 'is'} in neither."
         + (f" Excluded: {', '.join(excluded)}." if excluded else "")
     )
     min_p = min_p_value(k, k)
     if min_p > 0.05:
         notes.append(
-            f"With {k} rep{'s' if k != 1 else ''} a group no p-value can fall below "
+            f"With {format_count(k)} rep{'s' if k != 1 else ''} a group no p-value can fall below "
             f"{format_p_value(min_p)}; read the differences as leads to check, not proof."
         )
     notes.extend(
