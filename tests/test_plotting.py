@@ -17,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pytest
 
 matplotlib.use("Agg")
@@ -28,8 +29,14 @@ from matplotlib.text import Text
 
 import salesmath as sm
 from salesmath import _cli_plot, plotting
-from salesmath._format import format_amount, format_percent, format_probability, format_times
-from salesmath.errors import InvalidInputError
+from salesmath._format import (
+    format_amount,
+    format_count,
+    format_percent,
+    format_probability,
+    format_times,
+)
+from salesmath.errors import InvalidInputError, UnknownStageError
 from salesmath.history import History
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,11 +108,23 @@ root = {str(EXAMPLES)!r}
 funnel = sm.Funnel(stages={STAGES!r}, rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
 plan = funnel.plan(250_000)
 team = sm.Team.from_csv(root + "/enterprise_team.csv", stages={STAGES!r})
+timed = sm.Funnel(stages={STAGES!r}, rates=["1 in 50", "60%", "1/3"], deal_size=84_000,
+                  days=[14, 7, 30])
+leads = sm.History.from_records(
+    [{{"rep": rep, "source": source, "status": status}}
+     for rep, source, won, lost in [("ana", "referral", 6, 4), ("ana", "outbound", 2, 8),
+                                    ("bo", "referral", 3, 2), ("bo", "outbound", 3, 12)]
+     for status in ["won"] * won + ["lost"] * lost],
+    stages=["opps", "won"], outcome="status", won="won", lost="lost", rep="rep",
+    attributes=["source"])
 results = [plan, plan.pace(3), funnel.project(750), funnel.simulate(750, draws=100, seed=1),
            sm.compare_thirds(team), sm.assess_capacity(team, funnel),
            sm.hiring_plan(9_000_000, headcount=8, productivity=31_250, ramp=[0, 0.5, 1]),
            sm.annual_plan(9_000_000, start=3_000_000, headcount=8, productivity=31_250,
-                          ramp=[0, 0.5, 1])]
+                          ramp=[0, 0.5, 1]),
+           timed.plan(250_000).schedule("2026-12-31"),
+           funnel.plan(__import__("numpy").arange(1, 1_001) * 1_000.0),
+           sm.win_rate_mix(leads, ["ana"], ["bo"], by="source")]
 for result in results:
     str(result), result._repr_html_(), result.summary() if hasattr(result, "summary") else None
 import salesmath.plotting, salesmath._cli_plot, salesmath.cli  # the plot modules are light too
@@ -113,12 +132,18 @@ salesmath.cli.build_parser()
 print("matplotlib" in sys.modules)
 results[5].plot()
 print("matplotlib" in sys.modules)
+for result in results[-3:]:  # the newest plots draw too, once matplotlib is wanted
+    print(type(result).__name__, result.plot().get_title() != "")
 """
     env = {**os.environ, "MPLBACKEND": "Agg"}
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
-    assert done.stdout.split() == ["False", "True"]
+    assert done.stdout.split() == [
+        "False",
+        "True",
+        *("Schedule", "True", "BatchPlan", "True", "WinRateMix", "True"),
+    ]
 
 
 # -- plans -------------------------------------------------------------------------------------
@@ -167,6 +192,54 @@ def test_pace_bars_are_each_periods_target_and_add_up_to_the_stage(worked, ax):
     assert ax.get_title() == "Pace for a quota of 250,000: 9 demos over 4 weeks"
     with pytest.raises(KeyError):
         plotting.plot_pace(pace, ax=ax, stage="demo")
+
+
+def _day(text: str) -> float:
+    """A date's day number, the x of the schedule's timeline."""
+    from datetime import date
+
+    return float(date.fromisoformat(text).toordinal())
+
+
+def test_schedule_is_a_timeline_from_each_stages_date_to_the_close_date(ax):
+    # the worked example with 14, 7 and 30 days between stages: 51, 37, 30 and 0 days to close
+    timed = sm.Funnel(
+        stages=STAGES, rates=["1 in 50", "60%", "1/3"], deal_size=84_000, days=[14, 7, 30]
+    )
+    schedule = timed.plan(250_000).schedule("2026-12-31")
+    assert schedule.plot(ax=ax) is ax
+    dates = ["2026-11-10", "2026-11-24", "2026-12-01", "2026-12-31"]
+    assert [bar.get_x() for bar in ax.patches] == [_day(d) for d in dates]
+    assert [bar.get_width() for bar in ax.patches] == [51, 37, 30, 0]  # days left to close
+    assert [bar.get_x() + bar.get_width() for bar in ax.patches] == [_day("2026-12-31")] * 4
+    assert [t.get_text() for t in ax.get_yticklabels()] == STAGES
+    assert ax.yaxis_inverted()  # stages top to bottom
+    marks, close = ax.lines
+    assert list(marks.get_xdata()) == [_day(d) for d in dates]
+    assert _texts(ax) == [
+        "750 by 2026-11-10",
+        "15 by 2026-11-24",
+        "9 by 2026-12-01",
+        "3 by 2026-12-31",
+    ]
+    assert close.get_xdata()[0] == _day("2026-12-31")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["close by 2026-12-31"]
+    # the x axis reads as dates, every label inside the axes
+    assert ax.xaxis.get_major_formatter()(_day("2026-12-31")) == "2026-12-31"
+    assert ax.get_xlim()[0] < _day("2026-11-10")
+    assert ax.get_xlim()[1] > _day("2026-12-31")
+    assert ax.get_title() == "Schedule to close 3 deals by 2026-12-31"
+    assert ax.get_title() == schedule.table().title  # the picture and the table say the same
+
+
+def test_schedule_with_no_days_to_close_still_has_a_readable_axis_and_takes_bar_options(ax):
+    instant = sm.Funnel(stages=["demos", "won"], rates=["1/3"], deal_size=10, days=[0])
+    plotting.plot_schedule(instant.plan(30).schedule("2026-03-31"), ax=ax, color="black")
+    assert [bar.get_width() for bar in ax.patches] == [0, 0]
+    low, high = ax.get_xlim()
+    assert low < _day("2026-03-31") < high
+    assert all(bar.get_facecolor() == (0, 0, 0, 1) for bar in ax.patches)
+    assert _texts(ax) == ["9 by 2026-03-31", "3 by 2026-03-31"]
 
 
 def test_projection_bars_are_binomial_chances_and_the_title_gives_the_exact_chance(worked, ax):
@@ -231,6 +304,107 @@ def test_simulation_with_varying_deal_sizes_is_a_histogram_of_shares(worked, ax)
     plotting.plot_simulation(simulation, ax=ax)
     assert len(ax.patches) == 40
     assert sum(bar.get_height() for bar in ax.patches) == pytest.approx(1)
+
+
+# -- batch plans -------------------------------------------------------------------------------
+
+
+def test_batch_of_few_plans_draws_one_bar_per_plan_top_stage_by_default(worked, ax):
+    plans = worked.plan(np.array([250_000, 500_000, 1_000_000]))
+    assert plans.plot(ax=ax) is ax
+    assert [bar.get_height() for bar in ax.patches] == [750, 1_500, 3_000]
+    assert _bar_labels(ax) == ["750", "1,500", "3,000"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "0\n250,000",
+        "1\n500,000",
+        "2\n1,000,000",
+    ]
+    assert ax.get_ylabel() == "activities per plan"
+    assert ax.get_title() == "5,250 activities over 3 plans: 750 to 3,000 a plan"
+    ax.clear()
+    plans.plot(ax=ax, stage="won")  # the deals
+    assert [bar.get_height() for bar in ax.patches] == list(plans.deals)
+    assert ax.get_title() == "21 won over 3 plans: 3 to 12 a plan"
+
+
+def test_batch_of_many_plans_draws_how_many_plans_need_each_count(worked, ax):
+    quotas = np.repeat([250_000, 500_000, 1_000_000], [50, 30, 20])
+    plans = worked.plan(quotas)
+    plotting.plot_batch_plan(plans, ax=ax, stage="demos")
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in ax.patches]
+    assert centres == pytest.approx([9, 18, 36])
+    assert [bar.get_height() for bar in ax.patches] == [50, 30, 20]
+    [median] = ax.lines
+    assert median.get_xdata()[0] == 13.5  # half the plans need 9 demos, half 18 or more
+    assert median.get_label() == "median plan 13.5"
+    assert ax.get_xlabel() == "demos per plan"
+    assert ax.get_ylabel() == "plans"
+    assert ax.get_title() == "1,710 demos over 100 plans: 9 to 36 a plan"  # 50×9 + 30×18 + 20×36
+
+
+def test_a_million_plans_draw_a_bounded_number_of_artists(worked, ax):
+    rng = np.random.default_rng(20_260_101)
+    rows = 1_000_000
+    plans = worked.plan(rng.integers(1, 2_000, rows) * 1_000.0)
+    plans.plot(ax=ax)
+    assert len(ax.patches) <= plotting.MAX_BARS
+    assert sum(bar.get_height() for bar in ax.patches) == rows  # every plan counted once
+    assert len(ax.get_children()) < plotting.MAX_BARS + 20
+    assert not ax.texts  # no label per bar, let alone per plan
+    assert ax.get_title().endswith(
+        f"activities over 1,000,000 plans: {format_count(int(plans['activities'].min()))} to "
+        f"{format_count(int(plans['activities'].max()))} a plan"
+    )
+
+
+def test_a_million_plans_with_many_different_counts_draw_a_histogram(ax):
+    rng = np.random.default_rng(7)
+    rows = 1_000_000
+    plans = sm.plan_batch(
+        rng.integers(100, 3_000, rows) * 1_000,
+        stages=STAGES,
+        rates=["1 in 2", "60%", rng.integers(20, 45, rows) / 100],
+        deal_size=1_000,
+    )
+    activities = plans["activities"]
+    assert len(np.unique(activities)) > plotting.MAX_BARS
+    plans.plot(ax=ax)
+    assert len(ax.patches) <= plotting.HIST_BINS
+    assert len(ax.get_children()) < plotting.HIST_BINS + 20
+    assert sum(bar.get_height() for bar in ax.patches) == rows
+    # each bar covers the same number of whole counts, from the fewest to the most
+    width = math.ceil((int(activities.max()) - int(activities.min()) + 1) / plotting.HIST_BINS)
+    assert ax.patches[0].get_x() == int(activities.min()) - 0.5
+    assert {round(b.get_width() / 0.95, 6) for b in ax.patches} == {width}
+    first = ax.patches[0]
+    assert first.get_height() == np.count_nonzero(activities < activities.min() + width)
+    assert ax.get_ylabel() == f"plans (each bar {format_count(width)} counts)"
+    assert ax.lines[0].get_xdata()[0] == np.median(activities)
+
+
+def test_batch_counts_past_int64_are_drawn(ax):
+    deep = sm.Funnel(stages=["touches", "replies", "won"], rates=["1 in 1000"] * 2, deal_size=1)
+    plans = deep.plan(np.array([10**18, 9 * 10**17]))
+    assert plans["touches"].dtype == object
+    plans.plot(ax=ax)
+    assert [bar.get_height() for bar in ax.patches] == [1e24, 9e23]
+    assert _bar_labels(ax) == [format_count(10**24), format_count(9 * 10**23)]
+
+
+def test_an_empty_batch_says_so(worked, ax):
+    worked.plan(np.array([], dtype=float)).plot(ax=ax)
+    assert not ax.patches
+    assert _texts(ax) == ["No plans: the batch is empty"]
+
+
+@pytest.mark.parametrize("stage", ["deals", "Won", 0, None.__class__])
+def test_batch_plot_of_an_unknown_stage_is_refused(worked, ax, stage):
+    plans = worked.plan(np.array([250_000]))
+    with pytest.raises(UnknownStageError) as caught:
+        plans.plot(ax=ax, stage=stage)
+    assert isinstance(caught.value, KeyError)
+    assert str(caught.value).startswith(f"unknown stage {stage!r}; the stages are 'activities'")
+    assert not ax.patches  # nothing drawn
 
 
 # -- the team ----------------------------------------------------------------------------------
@@ -446,6 +620,91 @@ def test_cascade_bars_are_the_parts_and_add_up_to_the_total(ax):
     assert widths == pytest.approx([float(a) for a in result.amounts.values()])
     assert sum(widths) == pytest.approx(1_000_000)
     assert ax.get_title() == "1,000,000 split over 3 (weights)"
+
+
+# -- mix ---------------------------------------------------------------------------------------
+
+
+def _leads(rows):
+    return History.from_records(
+        [
+            {"rep": rep, "source": source, "status": status}
+            for rep, source, won, lost, *still in rows
+            for status in ["won"] * won + ["lost"] * lost + ["open"] * sum(still)
+        ],
+        stages=["opps", "won"],
+        outcome="status",
+        won="won",
+        lost="lost",
+        rep="rep",
+        attributes=["source"],
+    )
+
+
+def test_win_rate_mix_waterfall_goes_from_the_bottom_rate_to_the_top_rate(ax):
+    # docs/mix.md: both close 60% of referrals and 20% of outbound; ana works more referrals
+    leads = _leads(
+        [
+            ("ana", "referral", 6, 4),
+            ("ana", "outbound", 2, 8),
+            ("bo", "referral", 3, 2),
+            ("bo", "outbound", 3, 12),
+        ]
+    )
+    split = sm.win_rate_mix(leads, ["ana"], ["bo"], by="source")
+    assert split.plot(ax=ax) is ax
+    bottom, mix, rate, top = ax.patches
+    assert [bar.get_height() for bar in ax.patches] == pytest.approx([0.3, 0.1, 0, 0.4])
+    assert (bottom.get_y(), mix.get_y(), rate.get_y(), top.get_y()) == pytest.approx(
+        (0, 0.3, 0.4, 0)
+    )
+    assert _bar_labels(ax) == ["30%", "+10%", "+0%", "40%"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "bottom reps",
+        "source mix",
+        "win rate within each source",
+        "top reps",
+    ]
+    assert ax.yaxis.get_major_formatter()(0.25, 0) == "25%"
+    assert ax.get_ylabel() == "win rate (won ÷ decided)"
+    assert ax.get_title() == "Win rate by source: 30% + mix 10% + rate 0% = 40%"
+
+
+def test_win_rate_mix_part_that_takes_away_falls_in_red_and_stays_in_view(ax):
+    # ana works more referrals (mix adds) but closes them worse than bo (rate takes away)
+    leads = _leads(
+        [
+            ("ana", "referral", 4, 4),
+            ("ana", "outbound", 1, 1),
+            ("bo", "referral", 3, 1),
+            ("bo", "outbound", 1, 5),
+        ]
+    )
+    split = sm.win_rate_mix(leads, ["ana"], ["bo"], by="source")
+    assert split.mix > 0 > split.rate
+    split.plot(ax=ax)
+    _, mix, rate, top = ax.patches
+    assert mix.get_height() == pytest.approx(float(split.mix))
+    assert rate.get_height() == pytest.approx(float(split.rate))
+    assert rate.get_y() == pytest.approx(float(split.bottom_win_rate + split.mix))
+    assert top.get_height() == pytest.approx(float(split.top_win_rate))
+    assert [bar.get_facecolor() for bar in (mix, rate)] == [
+        matplotlib.colors.to_rgba(plotting.COLORS["good"]),
+        matplotlib.colors.to_rgba(plotting.COLORS["bad"]),
+    ]
+    assert ax.texts[2].get_text() == format_percent(split.rate)
+    # the highest point of the waterfall is a falling bar's base: the axes still leave room above it
+    assert ax.get_ylim()[1] > float(split.bottom_win_rate + split.mix) * 1.05
+
+
+def test_win_rate_mix_with_no_split_is_refused_with_the_reason(ax):
+    leads = _leads([("ana", "referral", 1, 1), ("bo", "referral", 0, 0, 2)])
+    split = sm.win_rate_mix(leads, ["ana"], ["bo"], by="source")
+    with pytest.raises(InvalidInputError) as caught:
+        split.plot(ax=ax)
+    assert str(caught.value) == f"nothing to plot: {split.reason}"
+    assert "decided no record yet" in str(caught.value)
+    assert not ax.patches
 
 
 # -- history -----------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from salesmath.numbers import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
 __all__ = [
     "MAX_CONFIDENCE_PLANS",
@@ -345,6 +346,50 @@ class BatchPlan(TabularModel):
             f"{n:,} plans{confident}, quotas from {format_amount(float(np.min(self.quota)))} "
             f"to {format_amount(float(np.max(self.quota)))}: {'; '.join(parts)}."
         )
+
+    def plot(self, ax: Axes | None = None, *, stage: str | None = None, **kwargs: Any) -> Axes:
+        """Draw one stage's count across the plans (the top stage by default).
+
+        A few plans draw one bar each; a large batch (a million rows) draws
+        how the counts spread over the plans, with a bounded number of bars.
+        See :func:`salesmath.plotting.plot_batch_plan`; needs the ``plot``
+        extra (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        stage
+            The stage whose counts are drawn; the top stage when None (the
+            work the plans ask for), the last stage for the deals.
+        **kwargs
+            Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Raises
+        ------
+        UnknownStageError
+            If `stage` is not one of the batch's stages.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
+        ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+        >>> ax = funnel.plan(np.array([250_000, 500_000, 1_000_000])).plot()
+        >>> [float(bar.get_height()) for bar in ax.patches], ax.get_ylabel()
+        ([750.0, 1500.0, 3000.0], 'activities per plan')
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_batch_plan
+
+        return plot_batch_plan(self, ax, stage=stage, **kwargs)
 
     def __repr__(self) -> str:
         confidence = "" if self.confidence is None else f", confidence={self.confidence}"

@@ -805,6 +805,44 @@ class WinRateMix(TabularModel):
             notes=tuple(notes),
         )
 
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the gap as a waterfall: bottom win rate, + mix, + rate within, = top win rate.
+
+        See :func:`salesmath.plotting.plot_win_rate_mix` (the waterfall the
+        other gaps are drawn with); needs the ``plot`` extra (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        **kwargs
+            Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Raises
+        ------
+        InvalidInputError
+            When there is no split to draw (:attr:`reason`: a group decided
+            no record).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = win_rate_mix(_sources(), ["ana"], ["bo"], by="source").plot()
+        >>> [round(float(bar.get_height()), 3) for bar in ax.patches]
+        [0.3, 0.1, 0.0, 0.4]
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_win_rate_mix
+
+        return plot_win_rate_mix(self, ax, **kwargs)
+
     def __repr__(self) -> str:
         def share(value: Fraction | None) -> str:
             return "None" if value is None else f"{float(value):.3g}"

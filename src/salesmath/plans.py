@@ -599,6 +599,40 @@ class Schedule(TabularModel):
             rows=[(s, self.plan.counts[s], self.due[s], lead[s]) for s in self.due],
         )
 
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the schedule as a timeline: each stage's date, its count, the close date.
+
+        See :func:`salesmath.plotting.plot_schedule`; needs the ``plot``
+        extra (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        **kwargs
+            Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on, stages top to bottom, dates on the x axis.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"],
+        ...                 deal_size=84_000, days=[7, 30])
+        >>> ax = funnel.plan(250_000).schedule("2026-12-31").plot()
+        >>> [tick.get_text() for tick in ax.get_yticklabels()], ax.texts[0].get_text()
+        (['discos', 'demos', 'won'], '15 by 2026-11-24')
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_schedule
+
+        return plot_schedule(self, ax, **kwargs)
+
     def __repr__(self) -> str:
         due = ", ".join(f"{s!r}: '{d.isoformat()}'" for s, d in self.due.items())
         return f"Schedule(close_by='{self.close_by.isoformat()}', due={{{due}}})"

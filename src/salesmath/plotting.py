@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from salesmath._format import (
     format_amount,
+    format_count,
     format_percent,
     format_probability,
     format_rate,
@@ -53,19 +54,24 @@ if TYPE_CHECKING:
     from salesmath._annual_parts import Cascade
     from salesmath._history_results import ConversionRates, CycleDays, Pipeline
     from salesmath.annual import AnnualPlan
+    from salesmath.batch import BatchPlan
     from salesmath.benchmarks import BenchmarkReport
     from salesmath.capacity import CapacityReport
     from salesmath.hiring import HiringPlan
-    from salesmath.plans import Pace, Projection, QuotaPlan
+    from salesmath.mix import WinRateMix
+    from salesmath.plans import Pace, Projection, QuotaPlan, Schedule
     from salesmath.probability import Simulation
     from salesmath.thirds import ThirdsComparison
 
 __all__ = [
     "COLORS",
     "FIGSIZE",
+    "HIST_BINS",
     "MAX_BARS",
+    "MAX_PLAN_BARS",
     "MAX_PROJECTION_BARS",
     "plot_annual_plan",
+    "plot_batch_plan",
     "plot_benchmarks",
     "plot_capacity",
     "plot_cascade",
@@ -76,8 +82,10 @@ __all__ = [
     "plot_pipeline",
     "plot_projection",
     "plot_quota_plan",
+    "plot_schedule",
     "plot_simulation",
     "plot_thirds",
+    "plot_win_rate_mix",
 ]
 
 COLORS: Final = {
@@ -100,6 +108,12 @@ MAX_BARS: Final = 200
 
 MAX_PROJECTION_BARS: Final = 60
 """The most bars a projection is drawn with; more deal counts share a bar."""
+
+MAX_PLAN_BARS: Final = 24
+"""The most plans a batch draws one bar each; a larger batch draws how its counts spread."""
+
+HIST_BINS: Final = 40
+"""The most bars a histogram is drawn with (a simulation's, a large batch's)."""
 
 _THIN: Final = 1e-4
 """A tail chance too small to see on a plot."""
@@ -146,6 +160,14 @@ def _message(ax: Axes, text: str) -> Axes:
     return ax
 
 
+def _date_tick(value: float, _: object = None) -> str:
+    """Label a day number (:meth:`datetime.date.toordinal`) as its date, ``2026-12-31``."""
+    from datetime import date
+
+    day = round(value)
+    return date.fromordinal(day).isoformat() if 1 <= day <= date.max.toordinal() else ""
+
+
 def _check_kind(kind: str, kinds: Sequence[str]) -> str:
     if kind not in kinds:
         choices = ", ".join(repr(k) for k in kinds)
@@ -190,6 +212,9 @@ def _waterfall(
     colors.append(COLORS["main"])
     positions = range(len(names))
     bars = ax.bar(positions, heights, bottom=bottoms, color=colors, **kwargs)
+    for bar, bottom in zip(bars, bottoms, strict=True):
+        if bottom:  # a floating step: its base is no edge the margins must stop at
+            bar.sticky_edges.y.clear()
     labels = [_signed(fmt, h) for h in heights]
     if start is not None:
         labels[0] = fmt(heights[0])
@@ -312,6 +337,89 @@ def plot_pace(
         f"Pace for a quota of {format_amount(pace.plan.quota)}: "
         f"{total} {name} over {pace.periods} {pace.unit}s"
     )
+    return ax
+
+
+def plot_schedule(schedule: Schedule, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a schedule as a timeline: by which date each stage's count must be reached.
+
+    One row per stage, top stage on top.  A dot marks the date the stage's
+    count must be reached by, labelled with the count and the date; a bar
+    runs from there to the close date (the typical days those records take
+    to close), and a dashed line marks the close date.  The x axis is dates.
+
+    Parameters
+    ----------
+    schedule
+        The schedule to draw (:meth:`QuotaPlan.schedule <salesmath.QuotaPlan.schedule>`).
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.barh` (the bars to the close date).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on: one bar per stage, starting at its date (as a
+        day number, :meth:`datetime.date.toordinal`) and as long as its
+        days before close.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"],
+    ...                 deal_size=84_000, days=[7, 30])
+    >>> ax = plot_schedule(funnel.plan(250_000).schedule("2026-12-31"))
+    >>> [text.get_text() for text in ax.texts]
+    ['15 by 2026-11-24', '9 by 2026-12-01', '3 by 2026-12-31']
+    >>> [float(bar.get_width()) for bar in ax.patches], ax.get_title()
+    ([37.0, 30.0, 0.0], 'Schedule to close 3 deals by 2026-12-31')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax = _axes(ax)
+    plan, close = schedule.plan, schedule.close_by
+    stages = list(schedule.due)
+    # day numbers, so the bars' lengths are days; the ticks print them as dates
+    starts = [float(schedule.due[s].toordinal()) for s in stages]
+    end = float(close.toordinal())
+    rows = range(len(stages))
+    kwargs.setdefault("color", COLORS["second"])
+    kwargs.setdefault("height", 0.4)
+    ax.barh(rows, [end - start for start in starts], left=starts, **kwargs)
+    ax.plot(starts, list(rows), "o", color=COLORS["main"], zorder=3)
+    for row, stage, start in zip(rows, stages, starts, strict=True):
+        ax.annotate(
+            f"{format_count(plan.counts[stage])} by {schedule.due[stage].isoformat()}",
+            xy=(start, row),
+            xytext=(-8, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8,
+        )
+    ax.axvline(
+        end,
+        color=COLORS["quota"],
+        linestyle="--",
+        linewidth=1.5,
+        label=f"close by {close.isoformat()}",
+    )
+    ax.set_yticks(list(rows), stages)
+    ax.invert_yaxis()  # the top of the funnel on top
+    span = end - min(starts)
+    # room on the left for the first stage's label, a little on the right of the close date
+    ax.set_xlim(min(starts) - max(span * 0.35, 12), end + max(span * 0.05, 2))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(_date_tick))
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.set_xlabel("date to reach each stage's count by (bar: days left to close)")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title(f"Schedule to close {format_amount(plan.deals)} deals by {close.isoformat()}")
     return ax
 
 
@@ -482,7 +590,7 @@ def plot_simulation(
         )
     else:
         kwargs.setdefault("color", COLORS["main"])
-        ax.hist(bookings, bins=40, weights=np.full(draws, 1 / draws), **kwargs)
+        ax.hist(bookings, bins=HIST_BINS, weights=np.full(draws, 1 / draws), **kwargs)
         _amount_axis(ax.xaxis)
         _percent_axis(ax.yaxis)
     ax.set_xlabel("bookings per period")
@@ -510,6 +618,130 @@ def plot_simulation(
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper right", fontsize=8)
     ax.set_title(title)
+    return ax
+
+
+def plot_batch_plan(
+    plans: BatchPlan, ax: Axes | None = None, *, stage: str | None = None, **kwargs: Any
+) -> Axes:
+    """Draw a batch of plans: one stage's count in each plan (the top stage by default).
+
+    The top stage is the default, as for a pace: it is the work the plans
+    ask for (``stage=`` names another, the last for the deals).  A batch of
+    at most :data:`MAX_PLAN_BARS` plans draws one bar per plan, its height
+    the count, labelled with it, each plan named by its row and quota.  A
+    larger batch draws how the counts spread over the plans, so a million
+    plans draw as fast and as clearly as a hundred: one bar per count the
+    plans need when there are at most :data:`MAX_BARS` different counts
+    (its height the number of plans that need it), else a histogram of at
+    most :data:`HIST_BINS` bars, each covering the same number of whole
+    counts; a dotted line marks the median plan.
+
+    Parameters
+    ----------
+    plans
+        The batch to draw (:meth:`Funnel.plan <salesmath.Funnel.plan>` with an
+        array of quotas, or :func:`~salesmath.batch.plan_batch`).
+    ax
+        The axes to draw on; a new figure when None.
+    stage
+        The stage whose counts are drawn; the top stage when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    UnknownStageError
+        If `stage` is not one of the batch's stages.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "1/3"], deal_size=84_000)
+    >>> plans = funnel.plan(np.array([250_000, 500_000, 1_000_000]))
+    >>> ax = plot_batch_plan(plans, stage="won")
+    >>> [float(bar.get_height()) for bar in ax.patches], ax.get_ylabel()
+    ([3.0, 6.0, 12.0], 'won per plan')
+
+    A million plans draw as the number of plans that need each count:
+
+    >>> ax = plot_batch_plan(funnel.plan(np.repeat([250_000, 500_000], 500_000)), stage="won")
+    >>> [(float(bar.get_x() + bar.get_width() / 2), float(bar.get_height())) for bar in ax.patches]
+    [(3.0, 500000.0), (6.0, 500000.0)]
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('won per plan', 'plans')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    import numpy as np
+
+    stages = list(plans.stages)
+    name = stages[0] if stage is None else stage
+    if not isinstance(name, str) or name not in stages:
+        from salesmath.errors import UnknownStageError
+
+        raise UnknownStageError(name, stages)
+    ax = _axes(ax)
+    n = len(plans)
+    confident = "" if plans.confidence is None else f" at {format_percent(plans.confidence)}"
+    if n == 0:
+        ax.set_title(f"{name} over 0 plans")
+        return _message(ax, "No plans: the batch is empty")
+    column = plans.counts[name]
+    # a count past int64 (an object column of Python ints) is drawn as a float
+    values = column if column.dtype != object else np.asarray(column, dtype=np.float64)
+    low, high = column.min(), column.max()
+    total = plans.totals()[name]
+    ax.set_title(
+        f"{format_count(total)} {name} over {n:,} plans{confident}: "
+        f"{format_count(low)} to {format_count(high)} a plan"
+    )
+    kwargs.setdefault("color", COLORS["main"])
+    if n <= MAX_PLAN_BARS:
+        rows = range(n)
+        bars = ax.bar(list(rows), [float(v) for v in values], **kwargs)
+        ax.bar_label(bars, labels=[format_count(v) for v in column.tolist()], fontsize=8)
+        quotas = [format_amount(q) for q in plans.quota.tolist()]
+        ax.set_xticks(list(rows), [f"{i}\n{q}" for i, q in zip(rows, quotas, strict=True)])
+        ax.set_xlabel("plan: row and quota")
+        ax.set_ylabel(f"{name} per plan")
+        _amount_axis(ax.yaxis)
+        ax.margins(y=0.1)
+        return ax
+    counts, sizes = np.unique(values, return_counts=True)
+    if len(counts) <= MAX_BARS:
+        step = float(np.min(np.diff(counts))) if len(counts) > 1 else 1.0
+        ax.bar(counts.astype(np.float64), sizes, width=step * 0.8, **kwargs)
+        ax.set_ylabel("plans")
+    else:
+        # bins of the same number of whole counts each, edges between whole numbers
+        first, last = float(low), float(high)
+        width = max(1.0, math.ceil((last - first + 1) / HIST_BINS))
+        edges = np.arange(first - 0.5, last + 0.5 + width, width)
+        heights, edges = np.histogram(values, bins=edges)
+        ax.bar(edges[:-1], heights, width=np.diff(edges) * 0.95, align="edge", **kwargs)
+        ax.set_ylabel(f"plans (each bar {format_count(width)} counts)")
+    median = float(np.median(values))
+    ax.axvline(
+        median,
+        zorder=3,
+        color=COLORS["muted"],
+        linestyle=":",
+        linewidth=1.5,
+        label=f"median plan {format_count(median)}",
+    )
+    ax.legend(loc="upper right", fontsize=8)
+    _amount_axis(ax.xaxis)
+    _amount_axis(ax.yaxis)
+    ax.set_xlabel(f"{name} per plan")
     return ax
 
 
@@ -887,6 +1119,76 @@ def plot_cascade(cascade: Cascade, ax: Axes | None = None, **kwargs: Any) -> Axe
     ax.set_xlabel("share of the total")
     ax.set_title(
         f"{format_amount(cascade.total)} split over {len(names)} ({cascade.method.replace('_', '-')})"
+    )
+    return ax
+
+
+# -- mix -----------------------------------------------------------------------
+
+
+def plot_win_rate_mix(split: WinRateMix, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a win-rate gap as a waterfall: bottom rate, + mix, + rate within, = top rate.
+
+    The first bar is the bottom group's win rate; the next two are the parts
+    of the gap, the mix of `by` values and the win rate within each value
+    (green when they add, red when they take away); the last bar is the top
+    group's win rate, which the three add up to.  Each bar is labelled with
+    its percentage.
+
+    Parameters
+    ----------
+    split
+        The split to draw (:func:`~salesmath.win_rate_mix`).
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidInputError
+        When there is no split to draw: a group decided no record, so it has
+        no win rate (:attr:`~salesmath.mix.WinRateMix.reason`).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath.mix import _sources, win_rate_mix
+    >>> ax = plot_win_rate_mix(win_rate_mix(_sources(), ["ana"], ["bo"], by="source"))
+    >>> [text.get_text() for text in ax.texts]
+    ['30%', '+10%', '+0%', '40%']
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['bottom reps', 'source mix', 'win rate within each source', 'top reps']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    if split.gap is None or split.mix is None or split.rate is None:
+        raise InvalidInputError(f"nothing to plot: {split.reason}")
+    top, bottom = split.names
+    ax = _axes(ax)
+    _waterfall(
+        ax,
+        [
+            (f"{split.by} mix", float(split.mix)),
+            (f"win rate within each {split.by}", float(split.rate)),
+        ],
+        start=(bottom, float(split.bottom_win_rate or 0)),
+        total=top,
+        fmt=lambda v: format_percent(v),
+        **kwargs,
+    )
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("win rate (won ÷ decided)")
+    ax.set_title(
+        f"Win rate by {split.by}: {format_percent(split.bottom_win_rate)} "
+        f"+ mix {format_percent(split.mix)} + rate {format_percent(split.rate)} "
+        f"= {format_percent(split.top_win_rate)}"
     )
     return ax
 
