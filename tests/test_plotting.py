@@ -796,6 +796,25 @@ def test_readme_picture_is_what_the_docs_script_draws(tmp_path):
     assert differs is None, f"{differs}; redraw it: python docs/make_figures.py --figures"
 
 
+def test_gallery_draws_every_result_that_plots_and_its_pictures_are_committed():
+    """docs/gallery.md has a figure for each result (the newest ones too); make_figures draws it."""
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import make_figures
+    finally:
+        sys.path.remove(str(ROOT / "docs"))
+    blocks = make_figures.blocks()
+    drawn = {
+        "schedule": ".schedule(",
+        "batch_few": ".plot()",
+        "batch_million": "plan_batch(",
+        "win_rate_mix": "win_rate_mix(",
+    }
+    for name, code in drawn.items():
+        assert code in blocks[name], name
+        assert (ROOT / "docs" / "images" / f"{name}.png").is_file(), name
+
+
 # -- --plot on the command ---------------------------------------------------------------------
 
 
