@@ -971,3 +971,12 @@ def test_command_plot_flag_writes_refuses_to_overwrite_and_forces(command, tmp_p
     assert cli.main([*argv, "--force", "--json"]) == 0
     assert "Wrote" not in capsys.readouterr().out  # --json: one JSON document
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_step_that_rounds_to_zero_keeps_its_sign():
+    from salesmath.plotting import _signed
+
+    assert _signed(format_percent, -0.0004) == "-0%"
+    assert _signed(format_percent, 0.0004) == "+0%"
+    assert _signed(format_percent, -0.25) == "-25%"
+    assert _signed(format_percent, 0.0) == "+0%"

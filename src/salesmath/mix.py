@@ -564,32 +564,18 @@ class DealSizeMix(TabularModel):
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Draw the gap as a waterfall: bottom deal size, + mix, + price = top deal size.
 
-        Draws on `ax` when given, else on a new figure; `kwargs` go to
-        ``ax.bar``.  Needs the ``plot`` extra (matplotlib).
+        See :func:`salesmath.plotting.plot_deal_size_mix` (the waterfall the
+        other gaps are drawn with); draws on `ax` when given, else on a new
+        figure; `kwargs` go to ``ax.bar``.  Needs the ``plot`` extra (matplotlib).
 
         Raises
         ------
         InvalidInputError
             When there is no split to draw (:attr:`reason`).
         """
-        import matplotlib.pyplot as plt
+        from salesmath.plotting import plot_deal_size_mix
 
-        if self.gap is None or self.mix is None or self.price is None:
-            raise InvalidInputError(f"nothing to plot: {self.reason}")
-        if ax is None:
-            _, ax = plt.subplots()
-        top, bottom = self.names
-        base = float(self.bottom_deal_size or 0)
-        mix, price = float(self.mix), float(self.price)
-        labels = [bottom, self._mix_word(), "price", top]
-        starts = [0.0, base, base + mix, 0.0]
-        heights = [base, mix, price, float(self.top_deal_size or 0)]
-        colors = ["0.6", "tab:blue", "tab:orange", "0.3"]
-        bars = ax.bar(labels, heights, bottom=starts, color=colors, **kwargs)
-        ax.bar_label(bars, labels=[format_amount(h, places=0) for h in heights])
-        ax.set_ylabel("average won deal")
-        ax.set_title(f"Deal size: {bottom} to {top}, by {self.by} mix and price")
-        return ax
+        return plot_deal_size_mix(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         def short(value: Fraction | None) -> str:

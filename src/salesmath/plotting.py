@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from salesmath.benchmarks import BenchmarkReport
     from salesmath.capacity import CapacityReport
     from salesmath.hiring import HiringPlan
-    from salesmath.mix import WinRateMix
+    from salesmath.mix import DealSizeMix, WinRateMix
     from salesmath.plans import Pace, Projection, QuotaPlan, Schedule
     from salesmath.probability import Simulation
     from salesmath.thirds import ThirdsComparison
@@ -85,6 +85,7 @@ __all__ = [
     "plot_schedule",
     "plot_simulation",
     "plot_thirds",
+    "plot_deal_size_mix",
     "plot_win_rate_mix",
 ]
 
@@ -226,8 +227,11 @@ def _waterfall(
 
 
 def _signed(fmt: Callable[[float], str], value: float) -> str:
+    """Label a step with its sign, even when it rounds to zero ("-0%" for -0.04 points)."""
     text = fmt(value)
-    return text if text.startswith("-") else f"+{text}"
+    if text.startswith("-"):
+        return text
+    return f"-{text}" if value < 0 else f"+{text}"
 
 
 # -- plans ---------------------------------------------------------------------
@@ -1124,6 +1128,68 @@ def plot_cascade(cascade: Cascade, ax: Axes | None = None, **kwargs: Any) -> Axe
 
 
 # -- mix -----------------------------------------------------------------------
+
+
+def plot_deal_size_mix(split: DealSizeMix, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a deal-size gap as a waterfall: bottom deal size, + mix, + price, = top deal size.
+
+    The first bar is the bottom group's average won deal; the next two are
+    the parts of the gap, the mix of `by` values (products) and the price
+    within each (green when they add, red when they take away); the last bar
+    is the top group's average won deal, which the three add up to.
+
+    Parameters
+    ----------
+    split
+        The split to draw (:func:`~salesmath.deal_size_mix`).
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.bar`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    InvalidInputError
+        When there is no split to draw (:attr:`~salesmath.mix.DealSizeMix.reason`).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import History, deal_size_mix
+    >>> history = History.from_records(
+    ...     [{"id": i, "rep": rep, "product": product, "status": "won", "amount": amount}
+    ...      for i, (rep, product, amount) in enumerate(
+    ...          [("ana", "big", 100), ("ana", "big", 120), ("bo", "small", 40), ("bo", "big", 90)])],
+    ...     stages=["open", "won"], outcome="status", won="won", lost="lost", id="id",
+    ...     rep="rep", amount="amount", attributes=["product"])
+    >>> ax = plot_deal_size_mix(deal_size_mix(history, ["ana"], ["bo"], by="product"))
+    >>> [text.get_text() for text in ax.texts]
+    ['65', '+30', '+15', '110']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    if split.gap is None or split.mix is None or split.price is None:
+        raise InvalidInputError(f"nothing to plot: {split.reason}")
+    top, bottom = split.names
+    ax = _axes(ax)
+    _waterfall(
+        ax,
+        [(split._mix_word(), float(split.mix)), ("price", float(split.price))],
+        start=(bottom, float(split.bottom_deal_size or 0)),
+        total=top,
+        fmt=lambda v: format_amount(v, places=0),
+        **kwargs,
+    )
+    _amount_axis(ax.yaxis)
+    ax.set_ylabel("average won deal")
+    ax.set_title(f"Deal size: {bottom} to {top}, by {split.by} mix and price")
+    return ax
 
 
 def plot_win_rate_mix(split: WinRateMix, ax: Axes | None = None, **kwargs: Any) -> Axes:
