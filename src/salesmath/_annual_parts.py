@@ -761,6 +761,40 @@ class Objective(TabularModel):
             ],
         )
 
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw one bar per key result, its score against 100%, and the objective's score.
+
+        See :func:`salesmath.plotting.plot_objective`; needs the ``plot``
+        extra (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        **kwargs
+            Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on, the first key result on top.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> margin = Objective(name="Margin", key_results=[
+        ...     KeyResult.from_text("Achieve 7% avg gross margin", actual="5.4%")])
+        >>> ax = margin.plot()
+        >>> [text.get_text() for text in ax.texts], ax.get_title()
+        (['77.1% attainment'], 'Margin: 77.1% (1 of 1 key results scored)')
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_objective
+
+        return plot_objective(self, ax, **kwargs)
+
     def __repr__(self) -> str:
         score = NONE if self.score is None else format_percent(self.score)
         return (

@@ -38,6 +38,7 @@ from salesmath.numbers import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
     from numpy.typing import NDArray
 
     from salesmath.batch import BatchPlan
@@ -653,6 +654,45 @@ class Funnel(TabularModel):
             rows=rows,
             notes=self._observed_notes(),
         )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the conversion path: one bar per conversion, its rate.
+
+        Each bar is labelled as the table writes the rate; a measured rate
+        (``"150 of 310"``) also shows its 90% credible interval.  A plan's
+        picture shows the counts the rates ask for.  See
+        :func:`salesmath.plotting.plot_funnel`; needs the ``plot`` extra
+        (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        **kwargs
+            Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on, the top conversion on top.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> funnel = Funnel(stages=["discos", "demos", "won"], rates=["60%", "150 of 310"],
+        ...                 deal_size=84_000)
+        >>> ax = funnel.plot()
+        >>> [tick.get_text() for tick in ax.get_yticklabels()]
+        ['discos_to_demos', 'demos_to_won']
+        >>> [text.get_text() for text in ax.texts]
+        ['60%', '150 of 310 (48.4%)']
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_funnel
+
+        return plot_funnel(self, ax, **kwargs)
 
     def _observed_notes(self) -> list[str]:
         """One note per measured rate: what was seen and the posterior used for chances."""

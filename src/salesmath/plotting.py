@@ -33,13 +33,15 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 from salesmath._format import (
+    NONE,
     format_amount,
     format_count,
+    format_observed,
     format_percent,
     format_probability,
     format_rate,
@@ -49,27 +51,33 @@ from salesmath.errors import InvalidInputError
 from salesmath.numbers import parse_amount, parse_probability
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.axes import Axes
+    from numpy.typing import NDArray
 
-    from salesmath._annual_parts import Cascade
+    from salesmath._annual_parts import Cascade, Objective
     from salesmath._history_results import ConversionRates, CycleDays, Pipeline
     from salesmath.annual import AnnualPlan
     from salesmath.batch import BatchPlan
     from salesmath.benchmarks import BenchmarkReport
     from salesmath.capacity import CapacityReport
+    from salesmath.funnel import Funnel
     from salesmath.hiring import HiringPlan
     from salesmath.mix import DealSizeMix, WinRateMix
     from salesmath.plans import Pace, Projection, QuotaPlan, Schedule
     from salesmath.probability import Simulation
+    from salesmath.team import RepStats, Team
     from salesmath.thirds import ThirdsComparison
 
 __all__ = [
     "COLORS",
+    "CREDIBLE",
     "FIGSIZE",
     "HIST_BINS",
     "MAX_BARS",
     "MAX_PLAN_BARS",
     "MAX_PROJECTION_BARS",
+    "MAX_REP_BARS",
     "plot_annual_plan",
     "plot_batch_plan",
     "plot_benchmarks",
@@ -87,6 +95,10 @@ __all__ = [
     "plot_thirds",
     "plot_deal_size_mix",
     "plot_win_rate_mix",
+    "plot_funnel",
+    "plot_team",
+    "plot_rep_stats",
+    "plot_objective",
 ]
 
 COLORS: Final = {
@@ -115,6 +127,13 @@ MAX_PLAN_BARS: Final = 24
 
 HIST_BINS: Final = 40
 """The most bars a histogram is drawn with (a simulation's, a large batch's)."""
+
+MAX_REP_BARS: Final = 30
+"""The most reps a team draws one bar each; a larger team draws a histogram of them."""
+
+CREDIBLE: Final = Fraction(9, 10)
+"""The probability of the credible interval a funnel's picture shows for a measured rate
+(90%, as :meth:`History.rates <salesmath.history.History.rates>` reports by default)."""
 
 _THIN: Final = 1e-4
 """A tail chance too small to see on a plot."""
@@ -234,6 +253,149 @@ def _signed(fmt: Callable[[float], str], value: float) -> str:
     return f"-{text}" if value < 0 else f"+{text}"
 
 
+def _stage_bars(
+    ax: Axes,
+    counts: Mapping[str, Fraction | int],
+    rates: Sequence[str],
+    *,
+    fontsize: float,
+    **kwargs: Any,
+) -> None:
+    """Draw counts per stage as a funnel: one bar each, top stage on top, the rates between.
+
+    Each bar is labelled with its count; each rate (already text) sits
+    between the two stages it converts, left of the axis, after a ``↓``.
+    """
+    stages = list(counts)
+    widths = [float(count) for count in counts.values()]
+    kwargs.setdefault("color", COLORS["main"])
+    bars = ax.barh(range(len(stages)), widths, **kwargs)
+    ax.bar_label(
+        bars, labels=[format_amount(c) for c in counts.values()], padding=3, fontsize=fontsize
+    )
+    ax.set_yticks(range(len(stages)), stages, parse_math=False)
+    ax.invert_yaxis()  # the top of the funnel on top
+    for i, rate in enumerate(rates):
+        ax.annotate(
+            f"↓ {rate}",
+            xy=(0, i + 0.5),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=COLORS["muted"],
+        )
+    ax.tick_params(axis="y", pad=36)
+    ax.set_xlim(0, max(widths) * 1.15 if max(widths) > 0 else 1)
+    _amount_axis(ax.xaxis)
+
+
+# -- the funnel ----------------------------------------------------------------
+
+
+def plot_funnel(funnel: Funnel, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw a funnel's conversion path: one bar per conversion, its rate.
+
+    A funnel is its rates (a plan's picture, :func:`plot_quota_plan`, shows
+    the counts they ask for), so this draws them: one bar per conversion,
+    top of the funnel on top, each as wide as its rate on a 0-100% axis and
+    labelled as the funnel's table writes it (``"60%"``, ``"1/3 (33.3%)"``,
+    ``"150 of 310 (48.4%)"``).  A rate measured from counts
+    (:attr:`Funnel.observed <salesmath.Funnel.observed>`) also shows its
+    :data:`CREDIBLE` credible interval as a line across the bar's end, from
+    the posterior the funnel's probabilities use (``Beta(s + 1, t - s + 1)``,
+    uniform prior), so a rate seen on few deals looks as unsure as it is.
+    The title says how many records at the top make one at the bottom.
+
+    Parameters
+    ----------
+    funnel
+        The funnel to draw.
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on: one bar per conversion, each bar's width its rate.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import Funnel
+    >>> funnel = Funnel(stages=["activities", "discos", "demos", "won"],
+    ...                 rates=["1 in 50", "60%", "1/3"], deal_size=84_000)
+    >>> ax = plot_funnel(funnel)
+    >>> [round(float(bar.get_width()), 4) for bar in ax.patches]
+    [0.02, 0.6, 0.3333]
+    >>> [text.get_text() for text in ax.texts], ax.get_title()
+    (['2%', '60%', '1/3 (33.3%)'], 'Funnel, deal size 84,000: 1 in 250 activities reaches won')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    from scipy.special import betaincinv
+
+    ax = _axes(ax)
+    names = list(funnel.conversions)
+    rows = list(range(len(names)))
+    rates = [float(rate) for rate in funnel.rates]
+    kwargs.setdefault("color", COLORS["main"])
+    kwargs.setdefault("height", 0.6)
+    ax.barh(rows, rates, **kwargs)
+    ends = list(rates)
+    observed = funnel.observed or (None,) * len(rates)
+    measured = [(row, seen) for row, seen in zip(rows, observed, strict=True) if seen is not None]
+    if measured:
+        tail = float(1 - CREDIBLE) / 2
+        lows, highs = [], []
+        for row, seen in measured:
+            a, b = seen.posterior
+            low, high = float(betaincinv(a, b, tail)), float(betaincinv(a, b, 1 - tail))
+            lows.append(rates[row] - low)
+            highs.append(high - rates[row])
+            ends[row] = max(ends[row], high)
+        ax.errorbar(
+            [rates[row] for row, _ in measured],
+            [row for row, _ in measured],
+            xerr=[lows, highs],
+            fmt="none",
+            ecolor=COLORS["text"],
+            elinewidth=1.2,
+            capsize=4,
+            label=f"{format_percent(CREDIBLE)} credible interval of a measured rate",
+        )
+        ax.legend(loc="lower right", fontsize=8)
+    for row, (rate, measure, end) in enumerate(zip(funnel.rates, observed, ends, strict=True)):
+        ax.annotate(  # as the funnel's table writes it: a measured rate with its counts
+            format_rate(rate)
+            if measure is None
+            else format_observed(measure.successes, measure.trials),
+            xy=(end, row),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(rows, names, parse_math=False)
+    ax.invert_yaxis()  # the top of the funnel on top
+    ax.set_xlim(0, 1.35)  # room right of a 100% rate for its label
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("conversion rate into the next stage")
+    top, last = funnel.stages[0], funnel.stages[-1]
+    ax.set_title(
+        f"Funnel, deal size {format_amount(funnel.deal_size)}: "
+        f"1 in {format_amount(funnel.coverage(top))} {top} reaches {last}",
+        parse_math=False,
+    )
+    return ax
+
+
 # -- plans ---------------------------------------------------------------------
 
 
@@ -269,30 +431,7 @@ def plot_quota_plan(plan: QuotaPlan, ax: Axes | None = None, **kwargs: Any) -> A
     """
     ax = _axes(ax)
     funnel = plan.funnel
-    stages = list(plan.counts)
-    widths = [float(count) for count in plan.counts.values()]
-    kwargs.setdefault("color", COLORS["main"])
-    bars = ax.barh(range(len(stages)), widths, **kwargs)
-    ax.bar_label(
-        bars, labels=[format_amount(c) for c in plan.counts.values()], padding=3, fontsize=9
-    )
-    ax.set_yticks(range(len(stages)), stages)
-    ax.invert_yaxis()  # the top of the funnel on top
-    for i, rate in enumerate(funnel.rates):
-        ax.annotate(
-            f"↓ {format_rate(rate)}",
-            xy=(0, i + 0.5),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 0),
-            textcoords="offset points",
-            ha="right",
-            va="center",
-            fontsize=8,
-            color=COLORS["muted"],
-        )
-    ax.tick_params(axis="y", pad=36)
-    ax.set_xlim(0, max(widths) * 1.15 if max(widths) > 0 else 1)
-    _amount_axis(ax.xaxis)
+    _stage_bars(ax, plan.counts, [format_rate(rate) for rate in funnel.rates], fontsize=9, **kwargs)
     quota = format_amount(plan.quota)
     ax.set_xlabel(f"count needed to book {quota}")
     sure = "" if plan.confidence is None else f" ({format_percent(plan.confidence)} sure)"
@@ -752,6 +891,262 @@ def plot_batch_plan(
 # -- the team ------------------------------------------------------------------
 
 
+def _team_floats(team: Team, metric: str) -> NDArray[np.float64]:
+    """Each rep's value of `metric` as a float, NaN where it does not exist, from the columns.
+
+    The same values as :meth:`Team.values <salesmath.Team.values>`, worked
+    out with numpy and no Python per rep, for a team of any size.
+    """
+    import numpy as np
+
+    data = team._data
+
+    def stage(i: int) -> NDArray[np.float64]:
+        return np.asarray(data.counts[:, i], dtype=np.float64)
+
+    def ratio(top: NDArray[np.float64], bottom: NDArray[np.float64]) -> NDArray[np.float64]:
+        out = np.full(len(top), np.nan)
+        np.divide(top, bottom, out=out, where=bottom > 0)
+        return out
+
+    if metric in data.stages:
+        return stage(data.stages.index(metric))
+    if metric in team.conversions:
+        i = team.conversions.index(metric)
+        return ratio(stage(i + 1), stage(i))
+    if metric == "deal_size":
+        return ratio(data.bookings.floats(), stage(len(data.stages) - 1))
+    if metric == "attainment":
+        return data.bookings.floats() / data.quota.floats()  # a missing quota is NaN
+    return (data.bookings if metric == "bookings" else data.cycle_days).floats()
+
+
+def _metric_words(team: Team, metric: str) -> tuple[str, Callable[[Any], str], bool]:
+    """Return a metric's axis label, its formatter, and whether it is a share (percent axis)."""
+    if metric in team.conversions:
+        i = team.conversions.index(metric)
+        upper, lower = team.stages[i], team.stages[i + 1]
+        return f"{metric} ({lower} ÷ {upper})", format_percent, True
+    if metric == "attainment":
+        return "attainment (bookings ÷ quota)", format_percent, True
+    words = {"deal_size": "deal size (bookings ÷ won)", "cycle_days": "cycle days"}
+    if metric in team.stages:
+        return f"{metric} logged", format_count, False
+    return words.get(metric, metric), format_amount, False
+
+
+def plot_team(team: Team, ax: Axes | None = None, *, by: str = "bookings", **kwargs: Any) -> Axes:
+    """Draw a team's reps by one metric: sorted bars for a few reps, a histogram for many.
+
+    A team of at most :data:`MAX_REP_BARS` reps draws one bar per rep,
+    largest first (ties in the team's order), each labelled with its value.
+    By ``"bookings"``, each rep with a quota has it marked on their bar and
+    their attainment after the value; by ``"attainment"``, a dashed line
+    marks 100%.  A larger team draws how the reps spread: a histogram of at
+    most :data:`HIST_BINS` bars (the number of reps in each), with the
+    median rep and, when every rep with a quota has the same one, the
+    quota.  Either way the picture is a bounded number of artists, and the
+    values come from the team's columns, so a million reps draw in well
+    under a second and no model is built per rep.  A rep with no value
+    (the deal size of no deals, the attainment of no quota) is left out
+    and counted in the title.
+
+    Parameters
+    ----------
+    team
+        The team to draw.
+    ax
+        The axes to draw on; a new figure when None.
+    by
+        The metric the reps are drawn by, one of
+        :attr:`Team.metric_names <salesmath.Team.metric_names>` (a stage
+        count, a conversion, ``"bookings"``, ``"deal_size"``,
+        ``"attainment"``, ``"cycle_days"``).
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.barh` (a few reps) or
+        :meth:`~matplotlib.axes.Axes.bar` (the histogram).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    UnknownMetricError
+        If `by` is not one of the team's metrics.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import RepStats, Team
+    >>> team = Team(stages=["demos", "won"], reps=[
+    ...     RepStats(rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000,
+    ...              quota=1_500_000),
+    ...     RepStats(rep="bo", counts={"demos": 24, "won": 6}, bookings=420_000, quota=600_000),
+    ...     RepStats(rep="cy", counts={"demos": 30, "won": 9}, bookings=900_000)])
+    >>> ax = plot_team(team)
+    >>> [t.get_text() for t in ax.get_yticklabels()], [float(b.get_width()) for b in ax.patches]
+    (['ana', 'cy', 'bo'], [1760000.0, 900000.0, 420000.0])
+    >>> [text.get_text() for text in ax.texts]
+    ['1,760,000 (117.3%)', '900,000', '420,000 (70%)']
+    >>> ax.get_title()
+    '3 reps by bookings: 3,080,000 in all; 1 of 2 at quota'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    import numpy as np
+
+    from salesmath.errors import UnknownMetricError
+
+    if not isinstance(by, str) or by not in team.metric_names:
+        raise UnknownMetricError(by, team.metric_names)
+    ax = _axes(ax)
+    data = team._data
+    values = _team_floats(team, by)
+    label, fmt, share = _metric_words(team, by)
+    n = len(values)
+    known = np.flatnonzero(~np.isnan(values))
+    missing = n - len(known)
+    title = f"{n:,} reps by {by}"
+    if by in team.stages or by == "bookings":
+        total = (
+            data.bookings.sum()
+            if by == "bookings"
+            else Fraction(data.stage_totals()[team.stages.index(by)])
+        )
+        title += f": {format_amount(total)} in all"
+    elif len(known):
+        title += f": median {fmt(float(np.median(values[known])))}"
+    quotas = data.quota.count()
+    if by in ("bookings", "attainment") and quotas:
+        attained = data.bookings.floats() >= data.quota.floats()  # NaN (no quota) is False
+        title += f"; {int(attained.sum()):,} of {quotas:,} at quota"
+    if missing:
+        title += f"; {missing:,} with no {by}"
+    ax.set_title(title, parse_math=False)
+    if not len(known):
+        return _message(ax, f"No rep has a {by}")
+    if by == "attainment":
+        ax.axvline(
+            1, zorder=3, color=COLORS["quota"], linestyle="--", linewidth=1.5, label="quota (100%)"
+        )
+    kwargs.setdefault("color", COLORS["main"])
+    if n <= MAX_REP_BARS:
+        order = known[np.argsort(-values[known], kind="stable")].tolist()
+        exact = team.values(by)  # a few reps: their exact values, for the labels
+        rows = list(range(len(order)))
+        bars = ax.barh(rows, [float(values[i]) for i in order], **kwargs)
+        texts = [fmt(exact[i]) for i in order]
+        if by == "bookings" and quotas:
+            quota = data.quota.floats()
+            marked = [(row, i) for row, i in zip(rows, order, strict=True) if data.quota.has(i)]
+            ax.plot(
+                [float(quota[i]) for _, i in marked],
+                [row for row, _ in marked],
+                linestyle="none",
+                marker="|",
+                markersize=16,
+                markeredgewidth=2.5,
+                color=COLORS["quota"],
+                label="the rep's quota",
+            )
+            attainment = team.values("attainment")
+            texts = [
+                text if attainment[i] is None else f"{text} ({format_percent(attainment[i])})"
+                for text, i in zip(texts, order, strict=True)
+            ]
+        ax.bar_label(bars, labels=texts, padding=3, fontsize=8)
+        ax.set_yticks(rows, [data.names[i] for i in order], parse_math=False)
+        ax.invert_yaxis()  # the largest on top
+        shown = [float(values[i]) for i in order]
+        if by == "bookings" and quotas:
+            shown += [float(v) for v in data.quota.floats()[order] if not math.isnan(v)]
+        if by == "attainment":
+            shown.append(1.0)
+        low, high = min([*shown, 0.0]), max([*shown, 0.0])
+        ax.set_xlim(low * 1.25, high * 1.3 or 1.0)
+        ax.set_xlabel(label)
+    else:
+        spread = values[known]
+        first, last = float(spread.min()), float(spread.max())
+        if by in team.stages:  # whole counts: bins of the same number of counts each
+            width = max(1.0, math.ceil((last - first + 1) / HIST_BINS))
+            edges = np.arange(first - 0.5, last + 0.5 + width, width)
+            heights, edges = np.histogram(spread, bins=edges)
+        else:
+            heights, edges = np.histogram(spread, bins=HIST_BINS)
+        ax.bar(edges[:-1], heights, width=np.diff(edges) * 0.95, align="edge", **kwargs)
+        ax.axvline(
+            float(np.median(spread)),
+            zorder=3,
+            color=COLORS["muted"],
+            linestyle=":",
+            linewidth=1.5,
+            label=f"median rep {fmt(float(np.median(spread)))}",
+        )
+        if by == "bookings" and quotas:
+            quota = data.quota.floats()
+            if np.nanmin(quota) == np.nanmax(quota):  # one quota for all: mark it
+                one = data.quota.value(int(np.flatnonzero(~np.isnan(quota))[0]))
+                if one is not None:
+                    _quota_line(ax, one, vertical=True, label=f"quota {format_amount(one)}")
+        ax.set_xlabel(label)
+        ax.set_ylabel("reps")
+        _amount_axis(ax.yaxis)
+    (_percent_axis if share else _amount_axis)(ax.xaxis)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right" if n <= MAX_REP_BARS else "upper right", fontsize=8)
+    return ax
+
+
+def plot_rep_stats(rep: RepStats, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw one rep's funnel: the count logged at each stage and the conversions between.
+
+    The same picture as a plan's (:func:`plot_quota_plan`), from what the
+    rep logged: one bar per stage, top stage on top, labelled with its
+    count; between two stages, the rep's conversion (``—`` when the upper
+    count is 0; a conversion may pass 100%, counts need not shrink).  The
+    title is the rep's table's: bookings, deal size, attainment.
+
+    Parameters
+    ----------
+    rep
+        The rep to draw (a :class:`~salesmath.RepStats`, or ``team[name]``).
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on: one bar per stage, each bar's width its count.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath import RepStats
+    >>> ana = RepStats(rep="ana", counts={"discos": 40, "demos": 24, "won": 11},
+    ...                bookings=1_760_000, quota=1_500_000)
+    >>> ax = plot_rep_stats(ana)
+    >>> [float(bar.get_width()) for bar in ax.patches], [text.get_text() for text in ax.texts]
+    ([40.0, 24.0, 11.0], ['40', '24', '11', '↓ 60%', '↓ 45.8%'])
+    >>> ax.get_title()
+    'Rep ana: bookings 1,760,000, deal size 160,000, attainment 117.3%'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    rates = [format_percent(rate) for rate in rep.conversions.values()]
+    _stage_bars(ax, rep.counts, rates, fontsize=9, **kwargs)
+    ax.set_xlabel("count logged")
+    ax.set_title(rep.table().title, parse_math=False)
+    return ax
+
+
 def plot_thirds(
     comparison: ThirdsComparison,
     ax: Axes | None = None,
@@ -1123,6 +1518,110 @@ def plot_cascade(cascade: Cascade, ax: Axes | None = None, **kwargs: Any) -> Axe
     ax.set_xlabel("share of the total")
     ax.set_title(
         f"{format_amount(cascade.total)} split over {len(names)} ({cascade.method.replace('_', '-')})"
+    )
+    return ax
+
+
+def plot_objective(objective: Objective, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw an objective: one bar per key result, its score against 100%.
+
+    Each key result's bar is its score as the objective's table gives it:
+    progress from the baseline where there is one, else attainment
+    (actual ÷ target).  A dashed line marks 100% (the key result done), a
+    dotted one the objective's score (the mean of the scored key results).
+    A bar at or past 100% is green, one below the baseline (a negative
+    progress) red and to the left of 0; a key result without an actual has
+    no bar and says so.  Each bar is labelled with its score and how it was
+    scored.
+
+    Parameters
+    ----------
+    objective
+        The objective to draw (:class:`~salesmath.annual.Objective`).
+    ax
+        The axes to draw on; a new figure when None.
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on: one bar per key result, in the objective's
+        order, each bar's width its score (1.0 is 100%).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from salesmath.annual import KeyResult, Objective
+    >>> growth = Objective(name="Rockstar Revenue Growth", key_results=[
+    ...     KeyResult.from_text("200 pre-screened qualified leads", actual=240),
+    ...     KeyResult.from_text("Increase monthly revenue from $2.2M to $3.0M USD",
+    ...                         actual="$2.32M")])
+    >>> ax = plot_objective(growth)
+    >>> [round(float(bar.get_width()), 2) for bar in ax.patches]
+    [1.2, 0.15]
+    >>> [text.get_text() for text in ax.texts], ax.get_title()
+    (['120% attainment', '15% progress'], 'Rockstar Revenue Growth: 67.5% (2 of 2 key results scored)')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    import textwrap
+
+    ax = _axes(ax)
+    results = objective.key_results
+    rows = list(range(len(results)))
+    scores = [None if kr.score is None else float(kr.score) for kr in results]
+    widths = [0.0 if score is None else score for score in scores]
+    colors = [
+        COLORS["muted"]
+        if score is None
+        else COLORS["good"]
+        if score >= 1
+        else COLORS["bad"]
+        if score < 0
+        else COLORS["main"]
+        for score in scores
+    ]
+    kwargs.setdefault("color", colors)
+    kwargs.setdefault("height", 0.6)
+    ax.barh(rows, widths, **kwargs)
+    for row, kr, width in zip(rows, results, widths, strict=True):
+        how = "attainment" if kr.baseline is None else "progress"
+        ax.annotate(
+            "no actual yet" if kr.score is None else f"{format_percent(kr.score)} {how}",
+            xy=(max(width, 0.0), row),  # a negative score's label stays right of 0, in view
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.axvline(1, color=COLORS["text"], linestyle="--", linewidth=1, label="done (100%)")
+    if objective.score is not None:
+        ax.axvline(
+            float(objective.score),
+            color=COLORS["muted"],
+            linestyle=":",
+            linewidth=1.5,
+            label=f"objective {format_percent(objective.score)}",
+        )
+    names = [
+        textwrap.shorten(kr.name, 80) if kr.name else f"key result {i + 1}"
+        for i, kr in enumerate(results)
+    ]
+    ax.set_yticks(rows, [textwrap.fill(name, 28) for name in names], fontsize=8, parse_math=False)
+    ax.invert_yaxis()  # the first key result on top
+    low = min([0.0, *widths])
+    high = max([1.0, *widths])
+    ax.set_xlim(low * 1.15, high * 1.35)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("score: progress from the baseline where there is one, else actual ÷ target")
+    ax.legend(loc="lower right", fontsize=8)
+    scored = sum(score is not None for score in scores)
+    score = NONE if objective.score is None else format_percent(objective.score)
+    ax.set_title(
+        f"{objective.name}: {score} ({scored} of {len(results)} key results scored)",
+        parse_math=False,
     )
     return ax
 

@@ -83,6 +83,7 @@ from salesmath.numbers import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
     from numpy.typing import NDArray
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
@@ -344,6 +345,39 @@ class RepStats(TabularModel):
             ),
             rows=rows,
         )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the rep's funnel: the count logged at each stage, the conversions between.
+
+        See :func:`salesmath.plotting.plot_rep_stats`; needs the ``plot``
+        extra (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        **kwargs
+            Passed to :meth:`~matplotlib.axes.Axes.barh`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on, the top stage on top.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ana = RepStats(rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000)
+        >>> ax = ana.plot()
+        >>> [float(bar.get_width()) for bar in ax.patches], ax.get_title()
+        ([24.0, 11.0], 'Rep ana: bookings 1,760,000, deal size 160,000')
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_rep_stats
+
+        return plot_rep_stats(self, ax, **kwargs)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{s!r}: {c}" for s, c in self.counts.items())
@@ -1396,6 +1430,53 @@ class Team(TabularModel):
             else:
                 columns[name] = np.array(texts[name], dtype=object)
         return pd.DataFrame(columns, index=pd.Index(data.name_array, name="rep"))
+
+    def plot(self, ax: Axes | None = None, *, by: str = "bookings", **kwargs: Any) -> Axes:
+        """Draw the reps by `by`: sorted bars for a few reps, a histogram for many.
+
+        Up to 30 reps draw one bar each, largest first (by bookings, with
+        each rep's quota marked and attainment written); a larger team draws
+        how its reps spread, with a bounded number of bars, from the columns:
+        a million reps draw as fast as a hundred and no rep's model is
+        built.  See :func:`salesmath.plotting.plot_team`; needs the ``plot``
+        extra (matplotlib).
+
+        Parameters
+        ----------
+        ax
+            The axes to draw on; a new figure when None.
+        by
+            The metric to draw, one of :attr:`metric_names`.
+        **kwargs
+            Passed to the bars (:meth:`~matplotlib.axes.Axes.barh`, or
+            :meth:`~matplotlib.axes.Axes.bar` for the histogram).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Raises
+        ------
+        UnknownMetricError
+            If `by` is not one of :attr:`metric_names`.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> team = Team(stages=["demos", "won"], reps=[
+        ...     RepStats(rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000),
+        ...     RepStats(rep="bo", counts={"demos": 24, "won": 6}, bookings=420_000)])
+        >>> ax = team.plot(by="demos_to_won")
+        >>> [t.get_text() for t in ax.get_yticklabels()], [text.get_text() for text in ax.texts]
+        (['ana', 'bo'], ['45.8%', '25%'])
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        """
+        from salesmath.plotting import plot_team
+
+        return plot_team(self, ax, by=by, **kwargs)
 
     def summary(self) -> str:
         """Return one plain-language paragraph about the team.
