@@ -288,23 +288,66 @@ def test_measured_rates_on_thousands_of_deals_agree_with_the_exact_sum():
     assert funnel.attainment_probability(110_000, 80) == pytest.approx(exact, abs=1e-9)
 
 
-def test_every_result_draws_itself(funnel, tmp_path):
-    # the one-line plot() methods call salesmath.plotting (tested there in detail)
+def test_every_result_draws_itself(funnel):
+    """Every table result in ``salesmath.__all__`` has its own ``plot(ax=...)``, drawing a title.
+
+    One small instance of each; a new result class fails here until it has
+    one and draws (the pictures themselves are tested in test_plotting.py).
+    """
+    import tomllib
+
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    results = _results(funnel)
-    team = sm.Team.from_csv(
-        Path(__file__).resolve().parent.parent / "examples" / "enterprise_team.csv",
-        stages=["activities", "discos", "demos", "won"],
-    )
-    results["ThirdsComparison"] = sm.compare_thirds(team)
-    for name in ("QuotaPlan", "Projection", "Pace", "Simulation", "ThirdsComparison"):
+    from salesmath._table import TabularModel
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    team = sm.Team.from_csv(examples / "enterprise_team.csv", stages=list(funnel.stages))
+    with (examples / "crm" / "history.toml").open("rb") as file:
+        config = tomllib.load(file)
+    config.pop("quota")
+    history = sm.History.from_csv(examples / "crm" / "opportunities.csv", **config)
+    thirds = sm.compare_thirds(history.team())
+    ramp = [0, 0.5, 1]
+    results = {
+        **_results(funnel),
+        "AnnualPlan": sm.annual_plan(
+            9_000_000, start=3_000_000, headcount=8, productivity=31_250, ramp=ramp
+        ),
+        "BatchPlan": funnel.plan(np.array([250_000, 500_000])),
+        "BenchmarkReport": sm.check_benchmarks(team),
+        "CapacityReport": sm.assess_capacity(team, funnel),
+        "Cascade": sm.cascade(900_000, {"east": 2, "west": 1}),
+        "ConversionRates": history.rates(),
+        "CycleDays": history.cycle_days(),
+        "DealSizeMix": sm.deal_size_mix(history, thirds.top, thirds.bottom, by="product"),
+        "HiringPlan": sm.hiring_plan(9_000_000, headcount=8, productivity=31_250, ramp=ramp),
+        "Objective": sm.Objective(
+            name="Growth", key_results=[sm.KeyResult.from_text("200 leads", actual=240)]
+        ),
+        "Pipeline": history.pipeline("M"),
+        "RepStats": team["Avery"],
+        "Team": team,
+        "ThirdsComparison": sm.compare_thirds(team),
+        "WinRateMix": sm.win_rate_mix(history, thirds.top, thirds.bottom, by="product"),
+    }
+    public = {
+        name
+        for name in sm.__all__
+        if isinstance(cls := getattr(sm, name), type) and issubclass(cls, TabularModel)
+    }
+    assert public <= results.keys(), f"build one of each to draw: {sorted(public - results.keys())}"
+    for name in sorted(public):
+        result = results[name]
+        assert type(result).__name__ == name
+        assert "plot" in type(result).__dict__, f"{name} has no plot() of its own"
         figure = Figure()
         ax = figure.add_subplot()
-        assert results[name].plot(ax=ax) is ax, name
+        assert result.plot(ax=ax) is ax, name
         assert isinstance(ax, Axes)
         assert ax.get_title(), name
+        assert ax.patches or ax.lines or ax.collections or ax.texts, f"{name} drew nothing"

@@ -36,7 +36,7 @@ from salesmath._format import (
     format_probability,
     format_times,
 )
-from salesmath.errors import InvalidInputError, UnknownStageError
+from salesmath.errors import InvalidInputError, UnknownMetricError, UnknownStageError
 from salesmath.history import History
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,7 +124,10 @@ results = [plan, plan.pace(3), funnel.project(750), funnel.simulate(750, draws=1
                           ramp=[0, 0.5, 1]),
            timed.plan(250_000).schedule("2026-12-31"),
            funnel.plan(__import__("numpy").arange(1, 1_001) * 1_000.0),
-           sm.win_rate_mix(leads, ["ana"], ["bo"], by="source")]
+           sm.win_rate_mix(leads, ["ana"], ["bo"], by="source"),
+           funnel, team, team["Avery"],
+           sm.Objective(name="Growth", key_results=[
+               sm.KeyResult.from_text("from $2.2M to $3.0M", actual="$2.32M")])]
 for result in results:
     str(result), result._repr_html_(), result.summary() if hasattr(result, "summary") else None
 import salesmath.plotting, salesmath._cli_plot, salesmath.cli  # the plot modules are light too
@@ -132,7 +135,7 @@ salesmath.cli.build_parser()
 print("matplotlib" in sys.modules)
 results[5].plot()
 print("matplotlib" in sys.modules)
-for result in results[-3:]:  # the newest plots draw too, once matplotlib is wanted
+for result in results[-7:]:  # the newest plots draw too, once matplotlib is wanted
     print(type(result).__name__, result.plot().get_title() != "")
 """
     env = {**os.environ, "MPLBACKEND": "Agg"}
@@ -143,6 +146,7 @@ for result in results[-3:]:  # the newest plots draw too, once matplotlib is wan
         "False",
         "True",
         *("Schedule", "True", "BatchPlan", "True", "WinRateMix", "True"),
+        *("Funnel", "True", "Team", "True", "RepStats", "True", "Objective", "True"),
     ]
 
 
@@ -405,6 +409,295 @@ def test_batch_plot_of_an_unknown_stage_is_refused(worked, ax, stage):
     assert isinstance(caught.value, KeyError)
     assert str(caught.value).startswith(f"unknown stage {stage!r}; the stages are 'activities'")
     assert not ax.patches  # nothing drawn
+
+
+# -- the funnel --------------------------------------------------------------------------------
+
+
+def test_funnel_bars_are_its_rates_labelled_as_its_table_writes_them(worked, ax):
+    drawn = worked.plot(ax=ax)
+    assert drawn is ax
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([1 / 50, 0.6, 1 / 3])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(worked.conversions)
+    assert ax.yaxis_inverted()  # the top of the funnel on top
+    assert _texts(ax) == ["2%", "60%", "1/3 (33.3%)"]  # the table's "to next" column
+    assert [row[1] for row in worked.table().rows[:3]] == list(worked.rates)
+    assert ax.get_xlim() == (0, 1.35)  # rates on one 0–100% axis, room for a label past 100%
+    assert ax.get_xlabel() == "conversion rate into the next stage"
+    # 1 / (1/50 × 60% × 1/3) = 250: the worked example's activities per deal
+    assert ax.get_title() == "Funnel, deal size 84,000: 1 in 250 activities reaches won"
+    assert not ax.lines  # no interval to show
+    assert not ax.collections
+    assert ax.get_legend() is None
+
+
+def test_funnel_measured_rate_shows_its_credible_interval_from_the_funnels_posterior(ax):
+    from scipy import stats
+
+    funnel = sm.Funnel(stages=["discos", "demos", "won"], rates=["60%", "9 of 20"], deal_size=10)
+    funnel.plot(ax=ax)
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.6, 0.45])
+    assert _texts(ax) == ["60%", "9 of 20 (45%)"]
+    # the interval is the funnel's posterior Beta(9 + 1, 11 + 1), equal-tailed 90%
+    # (scipy.stats.beta.ppf), drawn across the end of the measured bar only
+    low, high = stats.beta.ppf([0.05, 0.95], 10, 12)
+    [segments] = [c for c in ax.collections if len(c.get_segments()) == 1]
+    [[start, end]] = segments.get_segments()
+    assert (start[0], end[0]) == pytest.approx((low, high))
+    assert start[1] == end[1] == 1  # on the second conversion's row
+    assert ax.texts[1].xy == pytest.approx((high, 1))  # its label clears the interval
+    assert ax.get_legend().get_texts()[0].get_text() == "90% credible interval of a measured rate"
+    assert ax.get_title() == "Funnel, deal size 10: 1 in 3.7 discos reaches won"  # 1 / (0.6 × 0.45)
+
+
+def test_funnel_plot_takes_bar_options_and_names_with_dollars_stay_text(ax):
+    funnel = sm.Funnel(stages=["$5k deals", "$50k won"], rates=["1 in 4"], deal_size=50_000)
+    funnel.plot(ax=ax, color="black")
+    assert ax.patches[0].get_facecolor() == (0, 0, 0, 1)
+    assert ax.get_yticklabels()[0].get_text() == "$5k deals_to_$50k won"
+    assert not ax.get_yticklabels()[0].get_parse_math()  # two "$" are not a formula
+    assert not ax.title.get_parse_math()
+
+
+# -- a team and its reps -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_team():
+    return sm.Team(
+        stages=["demos", "won"],
+        reps=[
+            sm.RepStats(
+                rep="ana", counts={"demos": 24, "won": 11}, bookings=1_760_000, quota=1_500_000
+            ),
+            sm.RepStats(rep="bo", counts={"demos": 24, "won": 6}, bookings=420_000, quota=600_000),
+            sm.RepStats(rep="cy", counts={"demos": 30, "won": 9}, bookings=900_000),
+            sm.RepStats(rep="di", counts={"demos": 0, "won": 0}, bookings=0, quota=300_000),
+        ],
+    )
+
+
+def test_team_bars_are_reps_by_bookings_largest_first_with_quotas_marked(small_team, ax):
+    assert small_team.plot(ax=ax) is ax
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ana", "cy", "bo", "di"]
+    assert [bar.get_width() for bar in ax.patches] == [1_760_000, 900_000, 420_000, 0]
+    assert ax.yaxis_inverted()  # the top rep on top
+    # each rep with a quota: the quota marked on their row, attainment after the bookings
+    [quotas] = ax.lines
+    assert list(quotas.get_xdata()) == [1_500_000, 600_000, 300_000]
+    assert list(quotas.get_ydata()) == [0, 2, 3]
+    assert quotas.get_label() == "the rep's quota"
+    assert _bar_labels(ax) == ["1,760,000 (117.3%)", "900,000", "420,000 (70%)", "0 (0%)"]
+    assert ax.get_xlabel() == "bookings"
+    assert ax.get_title() == "4 reps by bookings: 3,080,000 in all; 1 of 3 at quota"
+    assert ax.get_xlim()[1] > 1_760_000  # the largest bar and its label in view
+
+
+def test_team_by_a_conversion_draws_each_reps_rate_and_leaves_out_who_has_none(small_team, ax):
+    small_team.plot(ax=ax, by="demos_to_won")
+    # di logged no demos: no rate, no bar, counted in the title
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ana", "cy", "bo"]
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([11 / 24, 9 / 30, 6 / 24])
+    assert _bar_labels(ax) == ["45.8%", "30%", "25%"]
+    assert ax.get_xlabel() == "demos_to_won (won ÷ demos)"
+    assert ax.get_title() == "4 reps by demos_to_won: median 30%; 1 with no demos_to_won"
+    assert not ax.lines  # no quota on a rate
+
+
+def test_team_ties_keep_the_teams_order(ax):
+    team = sm.Team(
+        stages=["demos", "won"],
+        reps=[
+            sm.RepStats(rep=r, counts={"demos": 9, "won": 3}, bookings=b)
+            for r, b in [("zed", 5), ("amy", 9), ("kim", 5)]
+        ],
+    )
+    team.plot(ax=ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["amy", "zed", "kim"]
+
+
+def test_team_by_attainment_marks_100_percent(small_team, ax):
+    small_team.plot(ax=ax, by="attainment")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ana", "bo", "di"]
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([88 / 75, 0.7, 0])
+    [line] = ax.lines
+    assert list(line.get_xdata()) == [1, 1]
+    assert line.get_label() == "quota (100%)"
+    assert ax.get_title() == (
+        "4 reps by attainment: median 70%; 1 of 3 at quota; 1 with no attainment"
+    )
+
+
+@pytest.mark.parametrize("by", ["close_rate", "Bookings", "quota", "", 3, None])
+def test_team_plot_by_an_unknown_metric_is_refused_like_team_values(small_team, ax, by):
+    with pytest.raises(UnknownMetricError) as caught:
+        small_team.plot(ax=ax, by=by)
+    assert isinstance(caught.value, KeyError)
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(UnknownMetricError) as same:
+        small_team.values(by)
+    assert str(caught.value) == str(same.value)
+    assert not ax.patches  # nothing drawn
+    assert not ax.get_title()
+
+
+def test_team_with_no_value_for_the_metric_says_so(small_team, ax):
+    small_team.plot(ax=ax, by="cycle_days")
+    assert not ax.patches
+    assert _texts(ax) == ["No rep has a cycle_days"]
+    assert ax.get_title() == "4 reps by cycle_days; 4 with no cycle_days"
+
+
+@pytest.fixture(scope="module")
+def million_reps():
+    """A million reps from arrays (Team.from_arrays): columns, no model per rep."""
+    rng = np.random.default_rng(20_261_126)
+    rows = 1_000_000
+    demos = rng.integers(10, 400, rows)
+    won = rng.binomial(demos, 0.3)
+    bookings = (won * rng.lognormal(np.log(40_000), 0.4, rows)).round(2)
+    team = sm.Team.from_arrays(
+        rep=np.char.add("rep", np.arange(rows).astype(str)).astype(object),
+        counts={"demos": demos, "won": won},
+        bookings=bookings,
+        quota=1_500_000,
+    )
+    return team, demos, won, bookings
+
+
+def test_a_million_reps_draw_a_histogram_of_bounded_artists_without_a_model_per_rep(
+    million_reps, ax
+):
+    team, _, _, bookings = million_reps
+    team.plot(ax=ax)
+    assert "reps" not in team.__dict__  # never built a RepStats per rep
+    assert len(ax.patches) <= plotting.HIST_BINS
+    assert len(ax.get_children()) < plotting.HIST_BINS + 20
+    assert not ax.texts  # no label per bar, let alone per rep
+    assert sum(bar.get_height() for bar in ax.patches) == 1_000_000  # every rep counted once
+    assert ax.patches[0].get_x() == pytest.approx(bookings.min())
+    last = ax.patches[-1]
+    assert last.get_x() + last.get_width() / 0.95 == pytest.approx(bookings.max())
+    median, quota = ax.lines
+    assert median.get_xdata()[0] == pytest.approx(np.median(bookings))
+    assert list(quota.get_xdata()) == [1_500_000, 1_500_000]
+    assert quota.get_label() == "quota 1,500,000"
+    assert ax.get_ylabel() == "reps"
+    # many reps: amounts to the unit, the share of reps with a quota who reach it
+    at_quota = Fraction(int((bookings >= 1_500_000).sum()), 1_000_000)
+    total = format_amount(team._data.bookings.sum(), places=0)
+    assert ax.get_title() == (
+        f"1,000,000 reps by bookings: {total} in all; {format_percent(at_quota)} at quota"
+    )
+    assert median.get_label() == f"median rep {format_amount(np.median(bookings), places=0)}"
+
+
+def test_a_million_reps_by_a_stage_count_bin_whole_counts(million_reps, ax):
+    team, demos, _, _ = million_reps
+    team.plot(ax=ax, by="demos")
+    assert "reps" not in team.__dict__
+    width = math.ceil((int(demos.max()) - int(demos.min()) + 1) / plotting.HIST_BINS)
+    assert ax.patches[0].get_x() == int(demos.min()) - 0.5  # edges between whole counts
+    assert {round(b.get_width() / 0.95, 6) for b in ax.patches} == {width}
+    assert ax.patches[0].get_height() == np.count_nonzero(demos < demos.min() + width)
+    assert ax.get_xlabel() == "demos logged"
+    assert ax.get_title() == f"1,000,000 reps by demos: {format_count(int(demos.sum()))} in all"
+
+
+def test_a_million_reps_by_a_conversion_leave_out_reps_with_no_rate(ax):
+    rows = 1_000_000
+    demos = np.tile([0, 10, 20, 40], rows // 4)
+    won = np.tile([0, 1, 5, 20], rows // 4)
+    team = sm.Team.from_arrays(
+        rep=np.arange(rows).astype(str).astype(object),
+        counts={"demos": demos, "won": won},
+        bookings=won * 1_000,
+    )
+    team.plot(ax=ax, by="demos_to_won")
+    assert sum(bar.get_height() for bar in ax.patches) == 750_000
+    assert (
+        ax.get_title() == "1,000,000 reps by demos_to_won: median 25%; 250,000 with no demos_to_won"
+    )
+    assert ax.lines[0].get_label() == "median rep 25%"
+
+
+def test_rep_draws_its_counts_per_stage_and_its_conversions(ax):
+    rep = sm.RepStats(rep="ana", counts={"discos": 0, "demos": 24, "won": 11}, bookings=1_760_000)
+    assert rep.plot(ax=ax) is ax
+    assert [bar.get_width() for bar in ax.patches] == [0, 24, 11]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["discos", "demos", "won"]
+    assert ax.yaxis_inverted()
+    # no discos logged: that conversion does not exist ("—"); demos to won is 11 of 24
+    assert _texts(ax) == ["0", "24", "11", "↓ —", "↓ 45.8%"]
+    assert [t.xy[1] for t in ax.texts[3:]] == [0.5, 1.5]
+    assert ax.get_title() == rep.table().title == "Rep ana: bookings 1,760,000, deal size 160,000"
+    assert ax.get_xlabel() == "count logged"
+
+
+def test_rep_of_a_team_draws_its_row_and_a_conversion_past_100_percent(ax):
+    team = sm.Team.from_records(
+        [{"rep": "bo", "discos": 4, "demos": 6, "won": 3, "bookings": 90_000, "quota": 60_000}],
+        stages=["discos", "demos", "won"],
+    )
+    team["bo"].plot(ax=ax, color="black")
+    assert [bar.get_width() for bar in ax.patches] == [4, 6, 3]
+    assert ax.patches[0].get_facecolor() == (0, 0, 0, 1)
+    assert _texts(ax)[3:] == ["↓ 150%", "↓ 50%"]  # counts need not shrink down the funnel
+    assert ax.get_title().endswith("attainment 150%")
+
+
+# -- objectives --------------------------------------------------------------------------------
+
+
+def test_objective_bars_are_each_key_results_score_against_100_percent(ax):
+    from salesmath.annual import KeyResult, Objective
+
+    growth = Objective(
+        name="Rockstar Revenue Growth",
+        key_results=[
+            KeyResult.from_text("200 pre-screened qualified leads", actual=240),
+            KeyResult.from_text(
+                "Increase monthly revenue from $2.2M to $3.0M USD", actual="$2.32M"
+            ),
+            KeyResult.from_text("Cut churn from 8% to 5%", actual="9%"),
+            KeyResult(target=20),
+        ],
+    )
+    assert growth.plot(ax=ax) is ax
+    # the table's score column: attainment 240/200, progress 0.12/0.8, (9-8)/(5-8), none
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([1.2, 0.15, -1 / 3, 0])
+    assert [row[-1] for row in growth.table().rows] == [
+        Fraction(6, 5),
+        Fraction(3, 20),
+        Fraction(-1, 3),
+        None,
+    ]
+    assert _texts(ax) == ["120% attainment", "15% progress", "-33.3% progress", "no actual yet"]
+    assert [t.xy[0] for t in ax.texts] == pytest.approx([1.2, 0.15, 0, 0])  # right of 0
+    colors = [matplotlib.colors.to_hex(bar.get_facecolor()) for bar in ax.patches]
+    assert colors == [plotting.COLORS[c] for c in ("good", "main", "bad", "muted")]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[1] == "Increase monthly revenue\nfrom $2.2M to $3.0M USD"  # wrapped, not math
+    assert not ax.get_yticklabels()[1].get_parse_math()
+    assert ticks[3] == "key result 4"  # a key result with no name
+    done, mean = ax.lines
+    assert list(done.get_xdata()) == [1, 1]
+    assert mean.get_xdata()[0] == pytest.approx(float(growth.score))
+    assert mean.get_label() == f"objective {format_percent(growth.score)}"
+    assert ax.get_xlim()[0] < -1 / 3  # every bar in view
+    assert ax.get_xlim()[1] > 1.2
+    # (120% + 15% - 33.3%) / 3, the mean of the scored key results
+    assert ax.get_title() == "Rockstar Revenue Growth: 33.9% (3 of 4 key results scored)"
+
+
+def test_objective_with_no_score_yet_draws_no_bar_and_no_mean(ax):
+    from salesmath.annual import KeyResult, Objective
+
+    Objective(name="Launch", key_results=[KeyResult(name="pilots", target=3)]).plot(ax=ax)
+    assert [bar.get_width() for bar in ax.patches] == [0]
+    assert _texts(ax) == ["no actual yet"]
+    assert len(ax.lines) == 1  # 100% only
+    assert ax.get_title() == "Launch: — (0 of 1 key results scored)"
 
 
 # -- the team ----------------------------------------------------------------------------------
@@ -809,6 +1102,11 @@ def test_gallery_draws_every_result_that_plots_and_its_pictures_are_committed():
         "batch_few": ".plot()",
         "batch_million": "plan_batch(",
         "win_rate_mix": "win_rate_mix(",
+        "funnel": "measured.plot()",
+        "team": "team.plot()",
+        "team_million": "from_arrays(",
+        "rep": "].plot()",
+        "objective": "Objective(",
     }
     for name, code in drawn.items():
         assert code in blocks[name], name

@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -1007,6 +1008,9 @@ def plot_team(team: Team, ax: Axes | None = None, *, by: str = "bookings", **kwa
     values = _team_floats(team, by)
     label, fmt, share = _metric_words(team, by)
     n = len(values)
+    few = n <= MAX_REP_BARS
+    if not few and not share:  # a histogram's amounts are read to the unit, not the cent
+        fmt = functools.partial(format_amount, places=0)
     known = np.flatnonzero(~np.isnan(values))
     missing = n - len(known)
     title = f"{n:,} reps by {by}"
@@ -1016,13 +1020,15 @@ def plot_team(team: Team, ax: Axes | None = None, *, by: str = "bookings", **kwa
             if by == "bookings"
             else Fraction(data.stage_totals()[team.stages.index(by)])
         )
-        title += f": {format_amount(total)} in all"
+        title += f": {fmt(total)} in all"
     elif len(known):
         title += f": median {fmt(float(np.median(values[known])))}"
     quotas = data.quota.count()
     if by in ("bookings", "attainment") and quotas:
-        attained = data.bookings.floats() >= data.quota.floats()  # NaN (no quota) is False
-        title += f"; {int(attained.sum()):,} of {quotas:,} at quota"
+        attained = int((data.bookings.floats() >= data.quota.floats()).sum())  # NaN: False
+        # a few reps are counted; many, the share of those with a quota
+        at = f"{attained:,} of {quotas:,}" if few else format_percent(Fraction(attained, quotas))
+        title += f"; {at} at quota"
     if missing:
         title += f"; {missing:,} with no {by}"
     ax.set_title(title, parse_math=False)
@@ -1033,7 +1039,7 @@ def plot_team(team: Team, ax: Axes | None = None, *, by: str = "bookings", **kwa
             1, zorder=3, color=COLORS["quota"], linestyle="--", linewidth=1.5, label="quota (100%)"
         )
     kwargs.setdefault("color", COLORS["main"])
-    if n <= MAX_REP_BARS:
+    if few:
         order = known[np.argsort(-values[known], kind="stable")].tolist()
         exact = team.values(by)  # a few reps: their exact values, for the labels
         rows = list(range(len(order)))
@@ -1097,7 +1103,7 @@ def plot_team(team: Team, ax: Axes | None = None, *, by: str = "bookings", **kwa
         _amount_axis(ax.yaxis)
     (_percent_axis if share else _amount_axis)(ax.xaxis)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="lower right" if n <= MAX_REP_BARS else "upper right", fontsize=8)
+        ax.legend(loc="lower right" if few else "upper right", fontsize=8)
     return ax
 
 
@@ -1134,8 +1140,9 @@ def plot_rep_stats(rep: RepStats, ax: Axes | None = None, **kwargs: Any) -> Axes
     >>> ax = plot_rep_stats(ana)
     >>> [float(bar.get_width()) for bar in ax.patches], [text.get_text() for text in ax.texts]
     ([40.0, 24.0, 11.0], ['40', '24', '11', '↓ 60%', '↓ 45.8%'])
-    >>> ax.get_title()
-    'Rep ana: bookings 1,760,000, deal size 160,000, attainment 117.3%'
+    >>> print(ax.get_title())
+    Rep ana:
+    bookings 1,760,000, deal size 160,000, attainment 117.3%
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
@@ -1143,7 +1150,10 @@ def plot_rep_stats(rep: RepStats, ax: Axes | None = None, **kwargs: Any) -> Axes
     rates = [format_percent(rate) for rate in rep.conversions.values()]
     _stage_bars(ax, rep.counts, rates, fontsize=9, **kwargs)
     ax.set_xlabel("count logged")
-    ax.set_title(rep.table().title, parse_math=False)
+    # the rep's table's title; when long, the figures under the name (the stage labels
+    # narrow the axes, and a title is centred on them)
+    title = rep.table().title
+    ax.set_title(title.replace(": ", ":\n", 1) if len(title) > 60 else title, parse_math=False)
     return ax
 
 
