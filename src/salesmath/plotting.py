@@ -1063,7 +1063,11 @@ def plot_team(team: Team, ax: Axes | None = None, *, by: str = "bookings", **kwa
                 text if attainment[i] is None else f"{text} ({format_percent(attainment[i])})"
                 for text, i in zip(texts, order, strict=True)
             ]
-        ax.bar_label(bars, labels=texts, padding=3, fontsize=8)
+        # a white backing keeps a label readable where it crosses a quota mark
+        backing = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6}
+        for text in ax.bar_label(bars, labels=texts, padding=3, fontsize=8):
+            text.set_bbox(backing)
+            text.set_zorder(4)
         ax.set_yticks(rows, [data.names[i] for i in order], parse_math=False)
         ax.invert_yaxis()  # the largest on top
         shown = [float(values[i]) for i in order]
