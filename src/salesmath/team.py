@@ -19,6 +19,13 @@ than discovery calls (a demo booked straight from an inbound lead), so a
 conversion worked out from logged counts may exceed 1.  salesmath reports it
 as it is rather than rejecting the rep.
 
+A team keeps its reps as columns (:mod:`salesmath._teamdata`): a count
+array per stage and exact columns of bookings, quota and cycle days, so a
+million reps are a few arrays.  ``Team.from_frame``, ``Team.from_arrays`` and
+``Team.from_csv`` read columns without a model per rep; a :class:`RepStats`
+is built when one is asked for (``team["ana"]``, ``team.reps``), and the
+calculations (``compare_thirds``, ``assess_capacity``) read the columns.
+
 The file, record and frame loaders live in :mod:`salesmath.io`;
 ``Team.from_records``, ``Team.from_csv`` and ``Team.from_frame`` call them.
 """
