@@ -658,8 +658,9 @@ class Team(TabularModel):
     if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
-            if name == "reps":  # a team made from columns builds its models when asked
-                reps = _models(self.__dict__["_data"])
+            data = self.__dict__.get("_data")
+            if name == "reps" and data is not None:  # a team of columns: models when asked
+                reps = _models(data)
                 self.__dict__["reps"] = reps
                 return reps
             return super().__getattr__(name)
