@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from salesmath._cli_plot import add_plot_arguments, plot_if_asked
 from salesmath.errors import ConfigError, InvalidInputError
 from salesmath.io import read_config
 
@@ -78,6 +79,7 @@ def add_parser(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ())
         "--json" in action.option_strings for parent in parents for action in parent._actions
     ):
         fit.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_plot_arguments(fit)  # --plot PATH: the measured rates with their intervals
     fit.set_defaults(handler=run)
     return fit
 
@@ -180,6 +182,7 @@ def run(args: argparse.Namespace) -> str:
             Path(args.write_funnel).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InvalidInputError(f"cannot write {args.write_funnel!r}: {exc}") from None
+    wrote = plot_if_asked(args, rates)
     if getattr(args, "json", False):
         document: dict[str, Any] = {
             "history": {
@@ -197,4 +200,4 @@ def run(args: argparse.Namespace) -> str:
     parts = [history.summary(), "", rates.to_text(), "", rates.summary()]
     if args.write_funnel:
         parts += ["", f"Wrote the fitted funnel to {args.write_funnel}: salesmath plan reads it."]
-    return "\n".join(parts)
+    return "\n".join(parts) + wrote

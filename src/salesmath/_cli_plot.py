@@ -21,8 +21,9 @@ import argparse
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from salesmath.errors import InvalidInputError
 
@@ -72,13 +73,17 @@ def _umask() -> int:
     return mask
 
 
-def write_plot(result: Plottable, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def write_plot(
+    result: Plottable | Sequence[Plottable], path: str | os.PathLike[str], *, force: bool = False
+) -> Path:
     """Draw `result` and write the figure to `path`, atomically.
 
     Parameters
     ----------
     result
-        Anything with a ``plot(ax=...)`` method: every salesmath result.
+        Anything with a ``plot(ax=...)`` method: every salesmath result; or a
+        list of them, drawn one above the other in one figure (the year's
+        plan and its objectives).
     path
         Where to write; its extension names the format (``.png``, ``.svg``, ``.pdf`` …).
     force
@@ -128,7 +133,11 @@ def write_plot(result: Plottable, path: str | os.PathLike[str], *, force: bool =
     folder = target.parent
     if not folder.is_dir():
         raise InvalidInputError(f"--plot: the directory {str(folder)!r} does not exist")
-    figure = Figure(figsize=FIGSIZE, layout="constrained")
+    results: list[Plottable] = (
+        list(result) if isinstance(result, list | tuple) else [cast("Plottable", result)]
+    )
+    width, height = FIGSIZE
+    figure = Figure(figsize=(width, height * len(results)), layout="constrained")
     formats = figure.canvas.get_supported_filetypes()
     kind = target.suffix.lower().lstrip(".")
     if kind not in formats:
@@ -136,7 +145,8 @@ def write_plot(result: Plottable, path: str | os.PathLike[str], *, force: bool =
         raise InvalidInputError(
             f"--plot: cannot tell the format of {where!r} from its extension; use one of {names}"
         )
-    result.plot(ax=figure.add_subplot())
+    for row, each in enumerate(results, start=1):
+        each.plot(ax=figure.add_subplot(len(results), 1, row))
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -171,7 +181,7 @@ def write_plot(result: Plottable, path: str | os.PathLike[str], *, force: bool =
     return target
 
 
-def plot_if_asked(args: argparse.Namespace, result: Plottable) -> str:
+def plot_if_asked(args: argparse.Namespace, result: Plottable | Sequence[Plottable]) -> str:
     """Write `result`'s plot when the command got ``--plot``; return the line to print.
 
     The line ("Wrote the plot to out.png.", after a blank line) goes after a table; with

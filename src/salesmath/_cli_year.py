@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from salesmath._cli_plot import add_plot_arguments, plot_if_asked
 from salesmath.errors import ConfigError, InvalidInputError, SalesmathError, construct
 
 __all__ = ["PLAN_KEYS", "YEAR_KEYS", "add_parser", "run"]
@@ -73,6 +74,7 @@ def add_parser(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ())
         "--json" in action.option_strings for parent in parents for action in parent._actions
     ):
         year.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_plot_arguments(year)  # --plot PATH: the plan, its cascade and each objective, stacked
     year.set_defaults(handler=run)
     return year
 
@@ -213,6 +215,9 @@ def run(args: argparse.Namespace) -> str:
             split = plan.quota_cascade(weights, method=config.get("cascade_method", "weights"))
         except InvalidInputError as exc:
             raise InvalidInputError(f"{source}: cascade: {exc}") from None
+    # the picture holds what the text does: the plan, its cascade and each objective
+    drawn = [view for view in (plan, split) if view is not None] + list(objectives)
+    wrote = plot_if_asked(args, drawn)
     if args.json:
         document: dict[str, Any] = {}
         if plan is not None:
@@ -231,4 +236,4 @@ def run(args: argparse.Namespace) -> str:
     if split is not None:
         parts.append(split.to_text())
     parts += [objective.to_text() for objective in objectives]
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) + wrote
