@@ -814,6 +814,101 @@ def test_fewer_nodes_for_a_surer_rate_give_the_64_node_chance(deals, kept, other
     np.testing.assert_allclose(fewer, many, atol=1e-13)
 
 
+skewed_posteriors = st.one_of(
+    st.tuples(st.integers(1, 40), st.integers(1, 40)),  # few deals, often lopsided
+    st.tuples(st.integers(1, 3000), st.integers(1, 3000)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@example(deals=3000, kept=(11, 21), other=(31, 21), known=0.02, scale=1.0)  # the benchmark's
+@example(deals=1466, kept=(2, 2), other=(56, 261), known=0.02, scale=1.0)  # 40 nodes: off 6e-7
+@given(
+    deals=st.one_of(st.integers(1, 60), st.integers(1, 3000)),
+    kept=st.tuples(st.integers(1, 60), st.integers(1, 60)),
+    other=skewed_posteriors,
+    known=st.sampled_from([1.0, 0.6, 0.3, 0.02]),
+    scale=st.floats(0.3, 3.0),
+)
+def test_the_checked_32_node_rule_gives_the_64_node_chance(deals, kept, other, known, scale):
+    # where its error estimate is under 1e-14, the 32-node rule agrees with the 64-node one
+    # (the largest difference seen in 3,500 random cases is 4e-15: rounding); where it is
+    # not, the 64-node one (or 24 nodes for a much surer other rate, see _per_rate)
+    from salesmath.probability import _Chance
+
+    if sum(other) <= sum(kept):
+        return
+    mean = known * kept[0] / sum(kept) * other[0] / sum(other)
+    volume = max(deals, round(scale * deals / mean))
+    chance = _Chance(deals, known, [other, kept])
+    chance.mixed = None  # the node rule itself, not the exact beta-binomial sum
+    checked = chance._modes is not None
+    first = chance._node_chances(volume - 1, 3)
+    reference = _Chance(deals, known, [other, kept])
+    reference.chances, reference.weights = reference._rule([other], 64)
+    reference._modes = None
+    many = reference._node_chances(volume - 1, 3)
+    np.testing.assert_allclose(first, many, rtol=0, atol=1e-12)
+    if checked and chance._modes is None:  # the check failed: the 64-node rule from then on
+        assert len(chance.chances) == len(reference.chances)
+
+
+@settings(max_examples=30, deadline=None)
+@example(deals=300, kept=(11, 21), other=(31, 21), known=0.02, confidence=0.9)
+@given(
+    deals=st.integers(1, 400),
+    kept=st.tuples(st.integers(1, 60), st.integers(1, 60)),
+    other=skewed_posteriors,
+    known=st.sampled_from([0.6, 0.02]),
+    confidence=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+)
+def test_the_checked_32_node_rule_gives_the_64_node_counts(deals, kept, other, known, confidence):
+    from unittest import mock
+
+    from hypothesis import assume
+
+    from salesmath import probability
+    from salesmath.probability import _reach, _smallest_count
+
+    assume(sum(other) > sum(kept))
+    mean = known * kept[0] / sum(kept) * other[0] / sum(other)
+    assume(deals / mean < 2_000_000)
+    count = _smallest_count("top", deals, confidence, known, [other, kept])
+    with mock.patch.object(probability, "_CHECK_TOLERANCE", -1.0):  # the 64-node rule only
+        many = _smallest_count("top", deals, confidence, known, [other, kept])
+        near = [_reach(n, deals, known, [other, kept]) for n in (many - 1, many)]
+    if min(abs(value - confidence) for value in near) < 1e-12:
+        return  # a chance this close to the confidence could go either way in the last digit
+    assert count == many
+
+
+def test_the_issue_10_case_keeps_the_32_node_rule():
+    # its error estimate is 2.5e-15 (the 64-node chance differs by 3e-16)
+    from salesmath.probability import _Chance
+
+    chance = _Chance(3000, 0.02, [(31, 21), (11, 21)])
+    at = chance(1093857)
+    assert len(chance.chances) == 32
+    assert chance._modes is not None
+    chance.chances, chance.weights = chance._rule([(31, 21)], 64)
+    chance._modes = None
+    assert chance._node_chances(1093857, 1)[0] == pytest.approx(at, abs=1e-14)
+
+
+def test_the_quadrature_error_estimate_sees_smooth_and_rough_values():
+    from salesmath.probability import _golub_welsch, _quadrature_error
+
+    nodes, weights, modes = _golub_welsch(32, 31, 21)
+    # p_0 = 1: the first coefficient is the rule's sum, the mean
+    np.testing.assert_allclose(modes[0], weights, rtol=1e-12)
+    assert (modes @ np.ones(32))[0] == pytest.approx(1.0, abs=1e-15)
+    assert _quadrature_error(modes, (3 * nodes**5 - nodes)[:, None]) < 1e-14
+    assert _quadrature_error(modes, np.exp(-nodes)[:, None]) < 1e-15
+    # a jump inside the posterior: coefficients fall slowly, the estimate says so
+    assert _quadrature_error(modes, (nodes > 0.6).astype(float)[:, None]) > 1e-6
+    assert math.isnan(_quadrature_error(modes, np.full((32, 1), np.nan)))
+
+
 # -- the fast search (issue 10, part 2): the counts of the definition, found slowly -----------
 
 
