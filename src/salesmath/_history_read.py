@@ -46,6 +46,10 @@ _N = PREFIX + "n"
 _DUR = PREFIX + "dur"
 _KEY = PREFIX + "key"
 _CDATE = PREFIX + "cdate"
+_CODE = PREFIX + "code"
+_UNKNOWN = -(2**31)
+"""An event log's lost day for a record with a stage value neither a stage nor lost
+(polars; the smallest Int32, below any day number)."""
 
 _BAD_DATES = ("warn", "raise", "drop")
 _EXAMPLES = 5
@@ -541,21 +545,48 @@ def _read_events(
     elif kind != "date":
         raise InvalidInputError(f"at column {at!r} must hold dates, got {schema[at]}")
     known = [*stages, *lost]
-    values = collect_rows(lf.group_by(stage).agg(nw.len().alias(_N)))
-    unknown = [(row[stage], int(row[_N])) for row in values if row[stage] not in known]
-    if unknown:
-        listed = ", ".join(f"{v!r} ({n:,} events)" for v, n in unknown[:10])
-        raise InvalidInputError(
-            f"stage column {stage!r} has values that are neither a stage nor lost: {listed}; "
-            f"the stages are {_listing(stages, 20)} and lost is {_listing(lost)}"
-        )
     fast = lf.implementation.is_polars()
+    # polars, text stages, no record table: each event's stage is read once into a
+    # small code (its place in `known`, -1 for any other value); an unknown value
+    # marks its record's lost day with _UNKNOWN, so the per-record group-by finds
+    # them and the group-by on the stage column below runs only to name them.
+    coded = (
+        fast
+        and side is None
+        and schema[stage] == nw.String
+        and all(isinstance(v, str) for v in known)
+    )
+    if not coded:
+        _check_stage_values(lf, stage, stages, lost)
 
     last = len(stages) - 1
     carried = [] if side is not None else [c for c in (rep, amount, *attributes) if c is not None]
     carried = list(dict.fromkeys(carried))
     day = nw.col(_DUR)
-    events = lf.with_columns(
+    lost_day: nw.Expr
+    if coded:
+        code_type = nw.Int8 if len(known) < 128 else nw.Int32
+        code = nw.lit(-1, dtype=code_type)
+        for i, value in enumerate(known):
+            code = nw.when(nw.col(stage) == value).then(nw.lit(i, dtype=code_type)).otherwise(code)
+        base = lf.with_columns(code.alias(_CODE))
+        is_stage = [nw.col(_CODE) == i for i in range(len(stages))]
+        is_lost = nw.col(_CODE) >= len(stages)
+        lost_day = (
+            nw.when(is_lost)
+            .then(day)
+            .otherwise(
+                nw.when(nw.col(_CODE) < 0)
+                .then(nw.lit(_UNKNOWN, dtype=nw.Int32))
+                .otherwise(nw.lit(None))
+            )
+        )
+    else:
+        base = lf
+        is_stage = [nw.col(stage) == name for name in stages]
+        is_lost = nw.col(stage).is_in(list(lost))
+        lost_day = nw.when(is_lost).then(day).otherwise(nw.lit(None))
+    events = base.with_columns(
         _date_expr(at, kind, polars=fast).alias(_DUR),
         _parsed_date(at, kind).alias(_CDATE),
     ).select(
@@ -564,14 +595,10 @@ def _read_events(
         *([] if fast else [nw.col(_CDATE)]),
         # the top stage's date is the record's first event, whatever its stage
         *(
-            nw.when(nw.col(stage) == name).then(day).otherwise(nw.lit(None)).alias(_day(i))
-            for i, name in enumerate(stages)
-            if i > 0
+            nw.when(is_stage[i]).then(day).otherwise(nw.lit(None)).alias(_day(i))
+            for i in range(1, len(stages))
         ),
-        nw.when(nw.col(stage).is_in(list(lost)))
-        .then(day)
-        .otherwise(nw.lit(None))
-        .alias(PREFIX + "lostday"),
+        lost_day.alias(PREFIX + "lostday"),
         *(nw.col(c) for c in carried),
     )
     aggs = [nw.col(_DUR).min().alias(_CREATED)]
@@ -584,7 +611,16 @@ def _read_events(
     per_record = events.group_by(_ID).agg(*aggs)
     if fast and side is None:
         # group the events by record once, inside polars, not once per question
-        per_record = per_record.collect().lazy()
+        try:
+            per_record = per_record.collect().lazy()
+        except Exception:
+            if coded:  # an unknown stage value is the first thing to report
+                _check_stage_values(lf, stage, stages, lost)
+            raise
+        if coded:
+            lowest = collect_rows(per_record.select(nw.col(PREFIX + "lostday").min()))[0]
+            if lowest[PREFIX + "lostday"] == _UNKNOWN:  # or a day that low: check
+                _check_stage_values(lf, stage, stages, lost)
     won_day = nw.col(_day(last))
     lost_day = nw.col(PREFIX + "lostday")
     state = (
@@ -631,6 +667,23 @@ def _read_events(
         source={"id": id, "amount": amount or "", "rep": rep or ""},
     )
     return _checked(frame, layout, policy, (), what="records", unique_ids=True)
+
+
+def _check_stage_values(
+    lf: nw.LazyFrame[Any], stage: str, stages: tuple[str, ...], lost: tuple[Any, ...]
+) -> None:
+    """Refuse an event log whose stage column has a value neither in `stages` nor in `lost`."""
+    import narwhals as nw
+
+    known = [*stages, *lost]
+    values = collect_rows(lf.group_by(stage).agg(nw.len().alias(_N)))
+    unknown = [(row[stage], int(row[_N])) for row in values if row[stage] not in known]
+    if unknown:
+        listed = ", ".join(f"{v!r} ({n:,} events)" for v, n in unknown[:10])
+        raise InvalidInputError(
+            f"stage column {stage!r} has values that are neither a stage nor lost: {listed}; "
+            f"the stages are {_listing(stages, 20)} and lost is {_listing(lost)}"
+        )
 
 
 def _same_engine(side: nw.LazyFrame[Any], like: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
