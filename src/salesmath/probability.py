@@ -309,22 +309,34 @@ class _PassageTail:
         table[:kept] = self.table
         while self._next < top:
             j = np.arange(self._next, min(top, self._next + _CHUNK), dtype=np.float64)
-            # log tau(j + 1) - log tau(j) = log((j + 1)(j - d + 1 + beta) / ((j - d + 2)(j + alpha
-            # + beta + 1))): one log of the ratio, worked out in place (two log1p took 2.5× as long)
-            steps = np.add(j, 1.0)
-            steps *= j - (d - 1 - beta)
+            # tau(j + 1) / tau(j) = (j + 1)(j - d + 1 + beta) / ((j - d + 2)(j + alpha + beta + 1)),
+            # worked out in place (the products are whole numbers, exact below 2**53)
+            ratios = np.add(j, 1.0)
+            ratios *= j - (d - 1 - beta)
             under = np.subtract(j, d - 2)
             under *= j + (alpha + beta + 1)
-            steps /= under
-            np.log(steps, out=steps)
-            logs = np.empty(len(j))
-            logs[0] = self._log_tau
-            np.cumsum(steps[:-1], out=logs[1:])
-            logs[1:] += self._log_tau
-            self._log_tau = float(logs[-1] + steps[-1])
-            # P(X_{j+1} >= deals), 0 below 1e-200; tau is unimodal, so when both ends are above
-            # e**-460 every term is, and the plain exp (three times faster) gives the same numbers
-            likely = np.exp(logs) if min(logs[0], logs[-1]) > -460.0 else _exp(logs, -460.0)
+            ratios /= under
+            likely = None
+            if self._log_tau > -460.0:  # tau is a float well clear of subnormals: multiply on
+                likely = np.empty(len(j))
+                likely[0] = 1.0
+                np.cumprod(ratios[:-1], out=likely[1:])
+                likely *= math.exp(self._log_tau)
+                after = float(likely[-1]) * float(ratios[-1])
+                if likely[-1] > 1e-200 and after > 0.0:  # unimodal: no term is smaller
+                    self._log_tau = math.log(after)
+                else:  # falls under 1e-200 in this chunk: in logs, to leave those out
+                    likely = None
+            if likely is None:  # log tau by sums of logs of the ratios, 0 below 1e-200
+                steps = np.log(ratios, out=ratios)
+                logs = np.empty(len(j))
+                logs[0] = self._log_tau
+                np.cumsum(steps[:-1], out=logs[1:])
+                logs[1:] += self._log_tau
+                self._log_tau = float(logs[-1] + steps[-1])
+                # tau is unimodal: when both ends are above e**-460 every term is, and the
+                # plain exp (three times faster) gives the same numbers
+                likely = np.exp(logs) if min(logs[0], logs[-1]) > -460.0 else _exp(logs, -460.0)
             tails = np.cumsum(likely)
             tails += self._sum
             self._sum = float(tails[-1])
@@ -578,15 +590,17 @@ class _Chance:
         odds = np.log(chances) - np.log1p(-chances)
         self.tail.ensure(low, high + count)
         sums = np.empty((len(chances), count))  # S_t per node, on slices of the table
-        logs = np.zeros(int(widths.max()))
+        logs, added = np.zeros(int(widths.max())), np.empty(int(widths.max()))
+        # where each row's largest log is: the binomial mode floor((n + 1) r), in its window
+        tops = np.clip(np.floor((n + 1) * chances).astype(np.int64) - starts, 0, widths - 1)
         shared = high - low + 1 <= int(widths.sum())  # the nodes' windows overlap: log once
         if shared:
             each = np.arange(low, high + 1, dtype=np.float64)
             with np.errstate(divide="ignore"):
                 ratios = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
         every_tail = self.tail.window(low, high - low + count)  # counts low … high + count - 1
-        rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), strict=True)
-        for i, (start, width, odd) in enumerate(rows):
+        rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), tops.tolist(), strict=True)
+        for i, (start, width, odd, top) in enumerate(rows):
             if start + width + count - 1 <= self.deals:  # every count short of the deals
                 sums[i] = 0.0
                 continue
@@ -598,8 +612,8 @@ class _Chance:
                 with np.errstate(divide="ignore"):
                     step = np.log(n - m) - np.log(m + 1)
             row[0] = 0.0
-            np.cumsum(step + odd, out=row[1:])
-            row -= row.max()
+            np.cumsum(np.add(step, odd, out=added[: width - 1]), out=row[1:])
+            row -= row[top]  # the mode's (unimodal: read, not searched for; ties are equal)
             # unimodal: the ends are the smallest; within e**-200 of the top, no subnormals
             likely = np.exp(row) if min(row[0], row[-1]) > -200.0 else _exp(row)
             tails = every_tail[start - low : start - low + width + count - 1]
