@@ -596,8 +596,12 @@ class _Chance:
         shared = high - low + 1 <= int(widths.sum())  # the nodes' windows overlap: log once
         if shared:
             each = np.arange(low, high + 1, dtype=np.float64)
+            # log C(n, m + 1) - log C(n, m) = log(n - m) - log(m + 1), in two arrays, in place
+            ratios = np.subtract(n, each)
             with np.errstate(divide="ignore"):
-                ratios = np.log(n - each) - np.log(each + 1)  # log C(n, m + 1) - log C(n, m)
+                np.log(ratios, out=ratios)
+            each += 1
+            ratios -= np.log(each, out=each)
         every_tail = self.tail.window(low, high - low + count)  # counts low … high + count - 1
         rows = zip(starts.tolist(), widths.tolist(), odds.tolist(), tops.tolist(), strict=True)
         for i, (start, width, odd, top) in enumerate(rows):
