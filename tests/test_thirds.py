@@ -1037,3 +1037,17 @@ def test_large_counts_of_reps_read_with_thousands_separators():
     assert "by bookings: 1,000 of 3,000 reps each" in text
     assert "over all 3,000 reps" in text
     assert "Each third is 1,000 reps; the middle 1,000 are in neither." in text
+
+
+def test_one_rep_without_a_quota_has_none():
+    team = Team.from_records(
+        [
+            {"rep": "ana", "demos": 24, "won": 11, "bookings": 1_760_000},
+            {"rep": "bo", "demos": 20, "won": 5, "bookings": 350_000, "quota": 1_500_000},
+            {"rep": "cy", "demos": 30, "won": 9, "bookings": 900_000, "quota": 1_500_000},
+        ],
+        stages=["demos", "won"],
+    )
+    assert "Attainment is over the 2 of 3 reps who have a quota (1 has none)." in str(
+        compare_thirds(team)
+    )

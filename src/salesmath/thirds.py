@@ -1118,7 +1118,8 @@ def _compare(
     if 0 < with_quota < n:
         notes.append(
             f"Attainment is over the {format_count(with_quota)} of {format_count(n)} reps who "
-            f"have a quota ({format_count(n - with_quota)} have none)."
+            f"have a quota ({format_count(n - with_quota)} "
+            f"{'has' if n - with_quota == 1 else 'have'} none)."
         )
     picked = data.name_array
     return ThirdsComparison(
