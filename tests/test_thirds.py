@@ -1051,3 +1051,20 @@ def test_one_rep_without_a_quota_has_none():
     assert "Attainment is over the 2 of 3 reps who have a quota (1 has none)." in str(
         compare_thirds(team)
     )
+
+
+def test_mean_attainment_is_exact_when_its_sum_passes_int64():
+    # each rep's attainment fits int64 as a whole-number ratio (2e16 × 100 over 100,001),
+    # but five of them added do not: the sum once wrapped around to a negative attainment
+    recs = [
+        {"rep": f"r{i:02d}", "demos": 10, "won": 1, "bookings": 2 * 10**16 + i, "quota": "1000.01"}
+        for i in range(15)
+    ]
+    team = Team.from_records(recs, stages=["demos", "won"])
+    comparison = compare_thirds(team)
+    for group, got in (
+        (comparison.top, comparison["attainment"].top),
+        (comparison.bottom, comparison["attainment"].bottom),
+    ):
+        reps = [team[name] for name in group]
+        assert got == sum(rep.attainment for rep in reps) / len(reps)

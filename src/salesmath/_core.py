@@ -12,24 +12,96 @@ Notes section and shows it in a doctest.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from fractions import Fraction
+from typing import Any, Final, TypeAlias
 
 import numpy as np
 
 __all__ = [
+    "INT64_SAFE",
     "ceil_div",
+    "largest",
     "deals_needed",
     "mul",
     "plan_rows",
+    "ratio_sum",
     "required_counts",
     "spread",
+    "total",
 ]
 
 Int: TypeAlias = Any
 """An ``int``, or a numpy integer (or object) array of them: every kernel takes either."""
 
-_INT64_SAFE = 2**62
+INT64_SAFE: Final = 2**62
+"""Whole numbers whose products or sums stay below this in magnitude are worked on in
+int64 (a margin of two, so one more addition cannot wrap); past it, in Python ints."""
+_INT64_SAFE = INT64_SAFE
+
+
+def largest(values: Int) -> int:
+    """Return the largest magnitude among whole numbers, as a Python int (0 for none).
+
+    Examples
+    --------
+    >>> largest(np.array([3, -7])), largest(np.array([], dtype=np.int64)), largest(-5)
+    (7, 0, 5)
+    """
+    if not isinstance(values, np.ndarray):
+        return abs(int(values))
+    if not len(values):
+        return 0
+    if values.dtype == object:
+        return int(max(abs(v) for v in values.tolist()))
+    return max(abs(int(values.max())), abs(int(values.min())))
+
+
+def total(values: Int) -> int:
+    """Return the exact sum of whole numbers: in int64 when no partial sum can wrap.
+
+    Examples
+    --------
+    >>> total(np.array([1, 2, 3])), total(np.array([2**62, 2**62]))
+    (6, 9223372036854775808)
+    """
+    if values.dtype != object and largest(values) * len(values) < INT64_SAFE:
+        return int(values.sum())
+    return int(sum(values.tolist(), 0))
+
+
+def ratio_sum(numerators: Int, denominators: Int) -> Fraction:
+    """Return ``Σ numerators[i] / denominators[i]`` exactly (every denominator > 0).
+
+    Notes
+    -----
+    The numerators over each distinct denominator are added first, as whole
+    numbers (in int64 only when no sum can wrap), so the Python work is per
+    distinct denominator (a team's few quotas), not per value.
+
+    Examples
+    --------
+    >>> ratio_sum(np.array([1, 1, 2]), np.array([3, 3, 6]))
+    Fraction(1, 1)
+    >>> ratio_sum(np.array([2**62, 2**62]), np.array([1, 1]))
+    Fraction(9223372036854775808, 1)
+    """
+    if not len(denominators):
+        return Fraction(0)
+    dens, where = np.unique(denominators, return_inverse=True)
+    where = where.reshape(-1)
+    if numerators.dtype != object and largest(numerators) * len(numerators) < INT64_SAFE:
+        sums = np.zeros(len(dens), dtype=np.int64)
+        np.add.at(sums, where, numerators)
+        tops: list[int] = sums.tolist()
+    else:
+        tops = [0] * len(dens)
+        for at, value in zip(where.tolist(), numerators.tolist(), strict=True):
+            tops[at] += value
+    bottoms = [int(d) for d in dens.tolist()]
+    common = math.lcm(*bottoms)
+    return Fraction(sum(t * (common // b) for t, b in zip(tops, bottoms, strict=True)), common)
 
 
 def mul(a: Int, b: Int) -> Int:

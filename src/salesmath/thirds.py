@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from salesmath import _core
 from salesmath._format import (
     format_amount,
     format_count,
@@ -624,46 +625,6 @@ def _fits_float(column: NDArray[Any]) -> bool:
     )
 
 
-def _times(column: NDArray[Any], factor: int) -> NDArray[Any]:
-    """Return ``column × factor`` exactly: int64 when every product fits, else Python ints."""
-    if factor == 1:
-        return column
-    if column.dtype != object:
-        largest = max(abs(int(column.max())), abs(int(column.min()))) if len(column) else 0
-        if largest * abs(factor) < 2**63:
-            return column * factor
-    return column.astype(object) * factor
-
-
-def _total(column: NDArray[Any], idx: NDArray[np.intp]) -> int:
-    """Return the exact sum of `column` over the reps `idx` (int64: no sum overflows)."""
-    return int(column[idx].sum())
-
-
-def _sum_of_ratios(numerators: NDArray[Any], denominators: NDArray[Any]) -> Fraction:
-    """Return ``Σ numerators[i] / denominators[i]`` exactly (every denominator > 0).
-
-    The numerators over each distinct denominator are added first, as
-    whole numbers, so the Python work is per distinct denominator (a team's
-    few quotas), not per rep.
-    """
-    if not len(denominators):
-        return Fraction(0)
-    if numerators.dtype == object or denominators.dtype == object:
-        grouped: dict[int, int] = {}
-        for top, bottom in zip(numerators.tolist(), denominators.tolist(), strict=True):
-            grouped[bottom] = grouped.get(bottom, 0) + top
-        bottoms, tops = list(grouped), list(grouped.values())
-    else:
-        order = np.argsort(denominators, kind="stable")
-        ranked = denominators[order]
-        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
-        bottoms = ranked[starts].tolist()
-        tops = np.add.reduceat(numerators[order], starts).tolist()
-    common = math.lcm(*bottoms)
-    return Fraction(sum(t * (common // b) for t, b in zip(tops, bottoms, strict=True)), common)
-
-
 @dataclass(frozen=True)
 class _Data:
     """The compared reps: the team's own exact columns, and what the comparison works out.
@@ -787,13 +748,13 @@ def _ranking(data: _Data, team: Team, by: str) -> _Ranking:
         i = team.conversions.index(by)
         return _Ranking.ratio(counts[:, i + 1], counts[:, i])
     if by == "deal_size":
-        return _Ranking.ratio(bookings.scaled, _times(counts[:, -1], bookings.denominator))
+        return _Ranking.ratio(bookings.scaled, _core.mul(counts[:, -1], bookings.denominator))
     if by == "attainment":
         # (b / db) / (q / dq) = b·dq / (db·q), whole numbers; a rep without a quota has none
         quota = data.quota
         return _Ranking.ratio(
-            _times(bookings.scaled, quota.denominator),
-            _times(quota.scaled, bookings.denominator),
+            _core.mul(bookings.scaled, quota.denominator),
+            _core.mul(quota.scaled, bookings.denominator),
             quota.present,
         )
     # cycle_days: lowest is best, so rank the negated days
@@ -1038,7 +999,7 @@ def _compare(
         return values[0], values[1]
 
     def mean(column: NDArray[Any], scale: int = 1) -> Pair:
-        return pair(lambda g: Fraction(_total(column, g), k * scale))
+        return pair(lambda g: Fraction(_core.total(column[g]), k * scale))
 
     def mean_over_present(column: ExactColumn) -> Pair:
         def value(g: NDArray[np.intp]) -> Fraction | None:
@@ -1063,7 +1024,7 @@ def _compare(
     add(
         "deal_size",
         "deal_size",
-        pooled(-1, [_total(scaled, top_idx), _total(scaled, bottom_idx)], d),
+        pooled(-1, [_core.total(scaled[top_idx]), _core.total(scaled[bottom_idx])], d),
         lambda: _ratio_floats(won, scaled) / d,
     )
     if days.any:
@@ -1077,14 +1038,14 @@ def _compare(
     with_quota = quota.count()
     if with_quota:  # over the reps that have a quota (issue 11: the row no longer disappears)
         # rep i attains (b_i / d) / (q_i / dq) = b_i·dq / (d·q_i), whole numbers over whole numbers
-        attained, target = _times(scaled, quota.denominator), _times(quota.scaled, d)
+        attained, target = _core.mul(scaled, quota.denominator), _core.mul(quota.scaled, d)
 
         def attainment(g: NDArray[np.intp]) -> Fraction | None:
             if quota.present is not None:
                 g = g[quota.present[g]]
             if not len(g):
                 return None
-            return _sum_of_ratios(attained[g], target[g]) / len(g)
+            return _core.ratio_sum(attained[g], target[g]) / len(g)
 
         add(
             "attainment",
