@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesmath import RepStats, Team
-from salesmath._teamdata import INT64_SAFE, MAX_DENOMINATOR_BITS, ExactColumn, whole_array
+from salesmath._core import INT64_SAFE
+from salesmath._teamdata import MAX_DENOMINATOR_BITS, ExactColumn, whole_array
 from salesmath.errors import InvalidInputError, LimitError, UnknownRepError
 from salesmath.io import read_csv, read_frame
 from salesmath.team import SHOWN_REPS

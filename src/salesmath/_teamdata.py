@@ -26,12 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from salesmath._arrays import Kind, plain_numbers, read_column
+from salesmath._core import INT64_SAFE, largest, total
 from salesmath.errors import InvalidInputError, LimitError
 from salesmath.io import cell_text, is_blank
 from salesmath.numbers import MAX_AMOUNT, MAX_NAME, parse_amount, parse_name, parse_whole
 
 __all__ = [
-    "INT64_SAFE",
     "MAX_DENOMINATOR_BITS",
     "ExactColumn",
     "TeamColumns",
@@ -39,9 +39,6 @@ __all__ = [
     "whole_array",
 ]
 
-INT64_SAFE: Final = 2**62
-"""A column of whole numbers is int64 when its largest magnitude × rows stays below this,
-so no sum of it overflows."""
 
 MAX_DENOMINATOR_BITS: Final = 4096
 """The most bits a column's common denominator may have (its values' least common
@@ -58,15 +55,11 @@ def whole_array(values: Sequence[int] | NDArray[Any]) -> NDArray[Any]:
     """
     if isinstance(values, np.ndarray) and values.dtype != object:
         array = values.astype(np.int64, copy=False)
-        if not len(array):
-            return array
-        largest = max(abs(int(array.max())), abs(int(array.min())))
-        if largest * len(array) < INT64_SAFE:
+        if largest(array) * len(array) < INT64_SAFE:
             return array
         values = array.tolist()
     items = list(values.tolist() if isinstance(values, np.ndarray) else values)
-    largest = max((abs(v) for v in items), default=0)
-    if largest * len(items) < INT64_SAFE:
+    if max((abs(v) for v in items), default=0) * len(items) < INT64_SAFE:
         return np.array(items, dtype=np.int64)
     out = np.empty(len(items), dtype=object)
     out[:] = items
@@ -210,10 +203,7 @@ class ExactColumn:
 
     def total(self, idx: NDArray[np.intp] | None = None) -> int:
         """Return the sum of `scaled` over the reps (or the reps `idx`), exactly."""
-        part = self.scaled if idx is None else self.scaled[idx]
-        if part.dtype == object:
-            return int(sum(part.tolist(), 0))
-        return int(part.sum())
+        return total(self.scaled if idx is None else self.scaled[idx])
 
     def sum(self, idx: NDArray[np.intp] | None = None) -> Fraction:
         """Return the sum of the values (of the reps `idx`), exact; a rep without one adds 0."""
@@ -317,9 +307,7 @@ class TeamColumns:
 
     def stage_totals(self) -> list[int]:
         """Each stage's count over every rep, exact."""
-        if self.counts.dtype == object:
-            return [int(sum(col, 0)) for col in self.counts.T.tolist()]
-        return [int(v) for v in self.counts.sum(axis=0).tolist()]
+        return [total(self.counts[:, j]) for j in range(len(self.stages))]
 
     def fields(self, i: int) -> dict[str, Any]:
         """Rep `i`'s ``RepStats`` fields, as read (optional ones only when given)."""

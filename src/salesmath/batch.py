@@ -101,14 +101,6 @@ FloatColumn = Annotated[
 ]
 
 
-def _total(column: NDArray[Any]) -> int:
-    """Add up a column of whole counts exactly."""
-    if column.dtype != object and len(column) and int(column.max()) * len(column) < 2**63:
-        return int(column.sum())
-    total: int = sum(column.tolist(), 0)
-    return total
-
-
 class BatchPlan(TabularModel):
     """Many plans at once: one count per stage and row, as numpy arrays.
 
@@ -195,7 +187,7 @@ class BatchPlan(TabularModel):
         >>> funnel.plan(np.array([21_000, 1_000])).totals()
         {'demos': 63, 'won': 22}
         """
-        return {stage: _total(column) for stage, column in self.counts.items()}
+        return {stage: _core.total(column) for stage, column in self.counts.items()}
 
     def row(self, i: int) -> Any:
         """Return row `i` as a :class:`~salesmath.QuotaPlan` (a batch from one funnel only).
@@ -395,7 +387,7 @@ class BatchPlan(TabularModel):
         confidence = "" if self.confidence is None else f", confidence={self.confidence}"
         return (
             f"BatchPlan(rows={len(self)}, stages={list(self.stages)}, "
-            f"deals={_total(self.deals)}{confidence})"
+            f"deals={_core.total(self.deals)}{confidence})"
         )
 
     def __eq__(self, other: object) -> bool:

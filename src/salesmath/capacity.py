@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -207,24 +207,6 @@ Ints = NDArray[Any]
 """Whole numbers, one per rep: int64, or Python ints in an object array."""
 
 
-def _largest(value: Ints | int) -> int:
-    """Return the largest magnitude in `value`, as a Python int (0 for no values)."""
-    if isinstance(value, int):
-        return abs(value)
-    if not len(value):
-        return 0
-    if value.dtype == object:
-        return int(max(abs(v) for v in value.tolist()))
-    return max(abs(int(value.max())), abs(int(value.min())))
-
-
-def _total(value: Ints) -> int:
-    """Return the exact sum of whole numbers."""
-    if value.dtype != object and _largest(value) * len(value) < 2**63:
-        return int(value.sum())
-    return int(sum(value.tolist(), 0))
-
-
 def _wide(value: Ints | int) -> Ints | int:
     """`value` as Python ints (an object array), so no product of it can wrap around."""
     if isinstance(value, int) or value.dtype == object:
@@ -232,25 +214,9 @@ def _wide(value: Ints | int) -> Ints | int:
     return value.astype(object)
 
 
-@overload
-def _mul(a: int, b: int) -> int: ...
-@overload
-def _mul(a: Ints, b: Ints | int) -> Ints: ...
-@overload
-def _mul(a: Ints | int, b: Ints) -> Ints: ...
-def _mul(a: Ints | int, b: Ints | int) -> Ints | int:
-    """Return ``a × b`` exactly: int64 when it cannot overflow, else Python ints."""
-    if isinstance(a, int) and isinstance(b, int):
-        return a * b
-    wide = any(isinstance(v, np.ndarray) and v.dtype == object for v in (a, b))
-    if not wide and _largest(a) * _largest(b) < 2**63:
-        return np.multiply(a, b, dtype=np.int64)
-    return np.multiply(_wide(a), _wide(b))
-
-
 def _sub(a: Ints, b: Ints) -> Ints:
     """Return ``a − b`` exactly."""
-    if a.dtype != object and b.dtype != object and _largest(a) + _largest(b) < 2**63:
+    if a.dtype != object and b.dtype != object and _core.largest(a) + _core.largest(b) < 2**63:
         return np.subtract(a, b, dtype=np.int64)
     return np.subtract(_wide(a), _wide(b))
 
@@ -269,7 +235,7 @@ def _pick(where: NDArray[np.bool_], a: Ints | int, b: Ints | int) -> Ints:
 
 def _narrow(value: Ints) -> Ints:
     """Return an object array of Python ints as int64 when every one fits."""
-    if value.dtype == object and _largest(value) < 2**63:
+    if value.dtype == object and _core.largest(value) < 2**63:
         return value.astype(np.int64)
     return value
 
@@ -280,25 +246,6 @@ def _reduced(num: Ints, den: Ints) -> tuple[Ints, Ints]:
         num, den = num.astype(object), den.astype(object)
     common = np.gcd(num, den)
     return _narrow(num // common), _narrow(den // common)
-
-
-def _exact_sum(num: Ints, den: Ints) -> Fraction:
-    """Return the exact sum of the fractions ``num / den``, adding equal denominators first."""
-    if not len(num):
-        return Fraction(0)
-    dens, where = np.unique(den, return_inverse=True)
-    where = where.reshape(-1)
-    if num.dtype != object and _largest(num) * len(num) < 2**63:
-        sums = np.zeros(len(dens), dtype=np.int64)
-        np.add.at(sums, where, num)
-        totals = sums.tolist()
-    else:
-        totals = [0] * len(dens)
-        for at, value in zip(where.tolist(), num.tolist(), strict=True):
-            totals[at] += value
-    return sum(
-        (Fraction(s, d) for s, d in zip(totals, dens.tolist(), strict=True) if s), Fraction(0)
-    )
 
 
 def _by_gain(num: Ints, den: Ints, rank: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -317,8 +264,8 @@ def _by_gain(num: Ints, den: Ints, rank: NDArray[np.intp]) -> NDArray[np.intp]:
     else:
         order = np.lexsort((rank, -approx)).astype(np.intp)
         first, then = order[:-1], order[1:]
-        left = _mul(num[first], den[then])
-        right = _mul(num[then], den[first])
+        left = _core.mul(num[first], den[then])
+        right = _core.mul(num[then], den[first])
         if bool(((left > right) | ((left == right) & (rank[first] < rank[then]))).all()):
             return order
     nums, dens, ranks = num.tolist(), den.tolist(), rank.tolist()
@@ -400,14 +347,14 @@ class _Columns:
             self.exists.append(np.asarray(counts[:, j] > 0, dtype=bool))
             self.assumed.append((rate.numerator, rate.denominator))
         size = funnel.deal_size
-        self.actual.append((bookings.scaled, _mul(won, bookings.denominator)))
+        self.actual.append((bookings.scaled, _core.mul(won, bookings.denominator)))
         self.exists.append(np.asarray(won > 0, dtype=bool))
         self.assumed.append((size.numerator, size.denominator))
         # below: actual_num × assumed_den × keep_den < actual_den × assumed_num × keep_num
         short = np.zeros((n, s + 1), dtype=bool)
         for f, ((an, ad), (en, ed)) in enumerate(zip(self.actual, self.assumed, strict=True)):
-            left = _mul(an, ed * keep.denominator)
-            right = _mul(ad, _mul(en, keep.numerator))
+            left = _core.mul(an, ed * keep.denominator)
+            right = _core.mul(ad, _core.mul(en, keep.numerator))
             short[:, f] = self.exists[f] & np.asarray(np.less(left, right), dtype=bool)
         short[:, 0] &= self.has_quota
         self.short = short
@@ -440,13 +387,13 @@ class _Columns:
         for f, ((an, ad), (en, ed)) in enumerate(zip(self.actual, self.assumed, strict=True)):
             use = closed[:, f] | ~self.exists[f][idx]
             model = en[idx] if isinstance(en, np.ndarray) else en
-            num = _mul(num, _pick(use, model, an[idx]))
-            den = _mul(den, _pick(use, ed, ad[idx]))
+            num = _core.mul(num, _pick(use, model, an[idx]))
+            den = _core.mul(den, _pick(use, ed, ad[idx]))
         num, den = _as_ints(num, len(idx)), _as_ints(den, len(idx))
         # gain = num / den − booked / D, D the bookings' common denominator
         scale = self.data.bookings.denominator
-        gain = _sub(_mul(num, scale), _mul(self.booked[idx], den))
-        return _reduced(gain, _mul(den, scale))
+        gain = _sub(_core.mul(num, scale), _core.mul(self.booked[idx], den))
+        return _reduced(gain, _core.mul(den, scale))
 
     def names(self, idx: NDArray[np.intp]) -> tuple[str, ...]:
         """Return the names of reps `idx`, sorted."""
@@ -658,7 +605,7 @@ class CapacityReport(TabularModel):
     @cached_property
     def headroom(self) -> Amount:
         """Bookings gained if every rep closed every shortfall, by the multiplicative model."""
-        return _exact_sum(*self._columns.gain)
+        return _core.ratio_sum(*self._columns.gain)
 
     # -- the team --------------------------------------------------------------
 
@@ -670,8 +617,8 @@ class CapacityReport(TabularModel):
         known = columns.has_quota
         return (
             int(known.sum()),
-            _total(data.counts[known, 0]),
-            _total(columns.required[known]),
+            _core.total(data.counts[known, 0]),
+            _core.total(columns.required[known]),
             data.stage_totals(),
             data.bookings.total(),
         )
@@ -784,7 +731,7 @@ class CapacityReport(TabularModel):
                     Recommendation,
                     factor=factor,
                     reps=columns.names(idx),
-                    gain=_exact_sum(num, den),
+                    gain=_core.ratio_sum(num, den),
                     action=self._action(factor),
                 )
             )

@@ -54,10 +54,11 @@ from pydantic import (
 )
 
 from salesmath._arrays import as_array, is_batch
+from salesmath._core import INT64_SAFE, largest
 from salesmath._format import RateCell, format_amount, format_exact, format_percent
 from salesmath._stages import check_stage_names, conversion_names
 from salesmath._table import Column, Table, TabularModel
-from salesmath._teamdata import INT64_SAFE, ExactColumn, TeamColumns, read_columns
+from salesmath._teamdata import ExactColumn, TeamColumns, read_columns
 from salesmath.errors import (
     InvalidInputError,
     UnknownMetricError,
@@ -411,10 +412,7 @@ def _at_least(a: ExactColumn, b: ExactColumn) -> NDArray[np.bool_]:
     the products are bounded below 2**62, Python ints otherwise.
     """
     left, right = a.scaled, b.scaled
-    bound = max(
-        (int(np.abs(left).max()) if len(left) else 0) * b.denominator,
-        (int(np.abs(right).max()) if len(right) else 0) * a.denominator,
-    )
+    bound = max(largest(left) * b.denominator, largest(right) * a.denominator)
     if left.dtype == object or right.dtype == object or bound >= INT64_SAFE:
         left, right = left.astype(object), right.astype(object)
     result: NDArray[np.bool_] = np.asarray(left * b.denominator >= right * a.denominator, bool)
