@@ -9,7 +9,6 @@ inside the functions, so importing this module costs nothing.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -17,6 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
 from salesmath.errors import InvalidInputError, UnknownNameError
+from salesmath.io import narwhals_quietly
 
 if TYPE_CHECKING:
     import narwhals as nw
@@ -67,10 +67,7 @@ def as_lazy(frame: object, *, what: str) -> nw.LazyFrame[Any]:
         return frame
     if isinstance(frame, nw.DataFrame):
         return frame.lazy()
-    with warnings.catch_warnings():
-        # narwhals announces that Dask support moves to a separate package
-        # (not yet published); it is narwhals' news, not the user's problem.
-        warnings.filterwarnings("ignore", message="Dask support is moving", category=FutureWarning)
+    with narwhals_quietly():
         try:
             wrapped = nw.from_native(cast("Any", frame))
         except TypeError:
@@ -132,8 +129,7 @@ def py(value: Any) -> Any:
 
 def collect_rows(frame: nw.LazyFrame[Any]) -> list[dict[str, Any]]:
     """Collect a (small, aggregated) lazy frame into plain Python rows."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Dask support is moving", category=FutureWarning)
+    with narwhals_quietly():
         collected = frame.collect()
     columns = collected.columns
     data = collected.to_dict(as_series=False)

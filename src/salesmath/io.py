@@ -27,6 +27,7 @@ guesses which numbers are stage counts.  A column between ``rep`` and
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import json
@@ -55,6 +56,7 @@ __all__ = [
     "infer_stages",
     "inferred_note",
     "is_blank",
+    "narwhals_quietly",
     "read_config",
     "read_csv",
     "read_frame",
@@ -685,14 +687,23 @@ def _not_a_frame(frame: object) -> InvalidInputError:
     )
 
 
+@contextlib.contextmanager
+def narwhals_quietly() -> Iterator[None]:
+    """Hide narwhals' notice that Dask support moves to a separate package.
+
+    It is narwhals' news, not the user's problem; every narwhals call that
+    may meet a Dask frame (reading it, collecting it) runs inside this.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Dask support is moving", category=FutureWarning)
+        yield
+
+
 def _from_native(frame: object) -> Any:
     """Return `frame` as an eager narwhals frame (a lazy one collected), or None if it is none."""
     import narwhals as nw
 
-    with warnings.catch_warnings():
-        # narwhals announces that Dask support moves to a separate package:
-        # narwhals' news, not the user's problem
-        warnings.filterwarnings("ignore", message="Dask support is moving", category=FutureWarning)
+    with narwhals_quietly():
         try:
             data: Any = nw.from_native(frame)
         except TypeError:
