@@ -29,7 +29,7 @@ from salesmath._format import format_cell
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Column", "Table", "TabularModel", "plain"]
+__all__ = ["Column", "Table", "TabularModel", "elided_rows", "plain"]
 
 plain = format_cell
 """The default cell format: numbers as amounts, None as a dash."""
@@ -42,6 +42,33 @@ class Column:
     name: str
     format: Callable[[Any], str] = plain
     align: str = "right"
+
+
+def _gap(value: object) -> str:
+    """Return the text of every cell of the row that stands for the rows not shown."""
+    return "…"
+
+
+def elided_rows(
+    n: int, each: int, *, limit: int, row: Callable[[int], tuple[Any, ...]], width: int
+) -> tuple[list[tuple[Any, ...]], dict[tuple[int, int], Callable[[Any], str]]]:
+    """Return the rows a long table shows, and the cell formats of its gap row.
+
+    Every one of `n` rows (``row(i)``, `width` cells each) when `n` is at
+    most `limit`; else the first and last `each`, with one row between them
+    that reads "…" across (its cells stay empty: None in ``to_frame()``).
+
+    Examples
+    --------
+    >>> rows, formats = elided_rows(5, 1, limit=3, row=lambda i: (str(i), i * 10), width=2)
+    >>> rows, [f(None) for f in formats.values()]
+    ([('0', 0), ('…', None), ('4', 40)], ['…'])
+    """
+    if n <= limit:
+        return [row(i) for i in range(n)], {}
+    shown = [*range(each), None, *range(n - each, n)]
+    rows = [("…", *([None] * (width - 1))) if i is None else row(i) for i in shown]
+    return rows, {(each, j): _gap for j in range(1, width)}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ bad row is an error that names it.  Counts come from the exact integer kernel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
@@ -34,7 +34,7 @@ from salesmath._arrays import Exact, Kind, as_array, is_batch, read_amounts, rea
 from salesmath._arrays import read as _read
 from salesmath._format import format_amount, format_count, format_percent
 from salesmath._stages import check_stage_names
-from salesmath._table import Column, Table, TabularModel
+from salesmath._table import Column, Table, TabularModel, elided_rows
 from salesmath.errors import InvalidInputError, LimitError, UnknownStageError
 from salesmath.funnel import Funnel
 from salesmath.numbers import (
@@ -222,26 +222,14 @@ class BatchPlan(TabularModel):
         """
         n = len(self)
         varies = self._varies()
-        shown = (
-            list(range(n))
-            if n <= 4 * SHOWN_ROWS
-            else [*range(SHOWN_ROWS), -1, *range(n - SHOWN_ROWS, n)]
-        )
-        heads = [np.asarray(self.quota)]
-        if varies:
-            heads.append(np.asarray(self.deal_size))
-        columns = [*heads, *(self.counts[s] for s in self.stages)]
-        rows: list[tuple[Any, ...]] = []
-        gap: dict[tuple[int, int], Callable[[Any], str]] = {}
-        width = 1 + len(columns)
-        for position, i in enumerate(shown):
-            if i < 0:
-                rows.append(("…", *([None] * (width - 1))))
-                gap.update({(position, j): _ellipsis for j in range(1, width)})
-                continue
+
+        def row(i: int) -> tuple[Any, ...]:
             quota = float(self.quota[i])
             cells = [quota, float(self.deal_size[i])] if varies else [quota]
-            rows.append((str(i), *cells, *(int(self.counts[s][i]) for s in self.stages)))
+            return (str(i), *cells, *(int(self.counts[s][i]) for s in self.stages))
+
+        width = 2 + varies + len(self.stages)  # row, quota, (deal size), one per stage
+        rows, gap = elided_rows(n, SHOWN_ROWS, limit=4 * SHOWN_ROWS, row=row, width=width)
         totals = self.totals()
         total_quota = float(np.sum(self.quota))
         rows.append(("total", total_quota, *([None] if varies else []), *totals.values()))
@@ -403,10 +391,6 @@ class BatchPlan(TabularModel):
         )
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _ellipsis(value: object) -> str:
-    return "…"
 
 
 # -- planning -----------------------------------------------------------------------------

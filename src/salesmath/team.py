@@ -57,7 +57,7 @@ from salesmath._arrays import as_array, is_batch
 from salesmath._core import INT64_SAFE, largest
 from salesmath._format import RateCell, format_amount, format_exact, format_percent
 from salesmath._stages import check_stage_names, conversion_names
-from salesmath._table import Column, Table, TabularModel
+from salesmath._table import Column, Table, TabularModel, elided_rows
 from salesmath._teamdata import ExactColumn, TeamColumns, read_columns
 from salesmath.errors import (
     InvalidInputError,
@@ -471,11 +471,6 @@ def _models(data: TeamColumns) -> tuple[RepStats, ...]:
 def _python(value: object) -> object:
     """Return a numpy scalar as the Python value the row-by-row reader sees."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _ellipsis(value: object) -> str:
-    """Return the text of each cell of the row that stands for the reps not shown."""
-    return "…"
 
 
 def _ratios(
@@ -1347,32 +1342,26 @@ class Team(TabularModel):
         n = len(data)
         optional = self._optional()
         half = SHOWN_REPS // 2
-        shown = list(range(n)) if n <= SHOWN_REPS else [*range(half), -1, *range(n - half, n)]
         fields: dict[str, Any] = {
             "quota": data.quota,
             "cycle_days": data.cycle_days,
             "role": data.role,
             "segment": data.segment,
         }
-        width = 2 + len(self.stages) + len(optional)
-        rows: list[tuple[Any, ...]] = []
-        gap: dict[tuple[int, int], Callable[[Any], str]] = {}
-        for position, i in enumerate(shown):
-            if i < 0:
-                rows.append(("…", *([None] * (width - 1))))
-                gap.update({(position, j): _ellipsis for j in range(1, width)})
-                continue
-            rows.append(
-                (
-                    data.names[i],
-                    *(int(c) for c in data.counts[i]),
-                    data.bookings.value(i),
-                    *(
-                        column[i] if isinstance(column, tuple) else column.value(i)
-                        for column in (fields[name] for name in optional)
-                    ),
-                )
+
+        def row(i: int) -> tuple[Any, ...]:
+            return (
+                data.names[i],
+                *(int(c) for c in data.counts[i]),
+                data.bookings.value(i),
+                *(
+                    column[i] if isinstance(column, tuple) else column.value(i)
+                    for column in (fields[name] for name in optional)
+                ),
             )
+
+        width = 2 + len(self.stages) + len(optional)
+        rows, gap = elided_rows(n, half, limit=SHOWN_REPS, row=row, width=width)
         notes = (
             [f"Showing the first and last {half} of {n:,} reps; to_frame() has them all."]
             if n > SHOWN_REPS
