@@ -11,6 +11,9 @@ Targets (issue 10): ``Team.from_frame`` within 10× the DataFrame, and under
 300 MB of memory beyond the frame (peak, measured with tracemalloc in a
 separate run, so that tracing does not slow the timings).
 
+Also: ``Team.from_csv`` of 100,000 of those reps against ``pandas.read_csv``
+(no target; the command reads teams this way).
+
 Run: python benchmarks/bench_team.py [reps]
 """
 
@@ -18,9 +21,11 @@ from __future__ import annotations
 
 import gc
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -110,6 +115,17 @@ def main() -> None:
         f"{'met' if memory < MEMORY_TARGET_MB else 'NOT met'})"
     )
     print(f"  models built: {0 if 'reps' not in team.__dict__ else len(team):,}")
+
+    # a CSV file, as the command reads one: Team.from_csv against pandas.read_csv
+    rows = min(n, 100_000)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "team.csv"
+        frame.head(rows).to_csv(path, index=False)
+        read = best_of(lambda: pd.read_csv(path))
+        by_csv = best_of(lambda: Team.from_csv(path))
+    print(f"reading a CSV of {rows:,} reps (best of {REPEATS}):")
+    print(f"  pandas.read_csv                  {read * 1000:8.1f} ms   1.0×  (baseline)")
+    print(f"  Team.from_csv                    {by_csv * 1000:8.1f} ms  {by_csv / read:4.1f}×")
 
 
 if __name__ == "__main__":
