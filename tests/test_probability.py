@@ -689,8 +689,9 @@ posteriors = st.tuples(st.integers(1, 40), st.integers(1, 40))
 def test_the_vectorised_chance_equals_the_per_deal_loop(deals, known, measured, scale):
     # the reference is the exact distribution, pushed through every conversion, at up to
     # 2,500 units (its cost grows with their square); the per-deal loop is no reference:
-    # its own quadrature is off by up to 1.1e-6 on skewed posteriors ("1 of 5" then
-    # "1 of 23", 2,760 units: this module within 2e-12 of exact)
+    # its own quadrature is off by up to 1.1e-6 on skewed posteriors ("0 of 3" then
+    # "0 of 21", posteriors Beta(1, 4) and Beta(1, 22), 2,760 units: this module within
+    # 2e-12 of exact)
     from salesmath.probability import _reach
 
     mean = known * math.prod(a / (a + b) for a, b in measured)
@@ -698,7 +699,7 @@ def test_the_vectorised_chance_equals_the_per_deal_loop(deals, known, measured, 
     chance = _reach(volume, deals, known, measured)
     # Gauss-Jacobi quadrature of the other measured rates: 1e-7, the stated bound
     # (the largest difference seen in 2,000 random cases weighted to skewed posteriors
-    # is 1.9e-8: 37 deals, "4 of 36" then "16 of 20"; 3.2e-9 at "1 of 2" then "1 of 22")
+    # is 1.9e-8: 37 deals, "3 of 34" then "15 of 18"; 3.2e-9 at "0 of 1" then "0 of 21")
     assert chance == pytest.approx(brute_force_measured(volume, deals, known, measured), abs=1e-7)
 
 
